@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: ISC
+# vipd build: `make` builds build/vipd and build/vipctl; `make check` runs every test.
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+B        := build
+
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+            -Wstrict-prototypes -Wno-missing-field-initializers
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -I. -MMD -MP
+LIBS_VIPD   := -lmnl -ljansson
+LIBS_VIPCTL := -ljansson
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Every .c under these directories belongs to the daemon, except the mains
+# of other programs.
+VIPD_SRCS   := $(sort $(wildcard agent/*.c vrrp/*.c netlink/*.c healthcheck/*.c))
+VIPCTL_SRCS := $(sort $(wildcard vipctl/*.c)) agent/ctl_proto.c
+
+VIPD_OBJS   := $(VIPD_SRCS:%.c=$(B)/obj/%.o)
+VIPCTL_OBJS := $(VIPCTL_SRCS:%.c=$(B)/obj/%.o)
+
+# Unit tests: tests/unit/test_NAME.c links against TEST_NAME_SRCS (pure
+# modules only: no root, no network) and runs under ASan/UBSan.
+TEST_pkt_SRCS  := vrrp/pkt.c
+TEST_fsm_SRCS  := vrrp/fsm.c
+TEST_conf_SRCS := agent/conf.c agent/conf_lex.c agent/conf_print.c
+TEST_arp_SRCS  := vrrp/arp.c
+TEST_nlmsg_SRCS := netlink/nl_msg.c
+TEST_ctl_SRCS  := agent/ctl_proto.c
+TEST_loop_SRCS := agent/loop.c
+TEST_LIBS      := -lcmocka -lmnl -ljansson
+
+UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_NAMES:%=$(B)/test/test_%)
+
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_pkt_SRCS  := vrrp/pkt.c
+FUZZ_conf_SRCS := agent/conf.c agent/conf_lex.c agent/conf_print.c
+FUZZ_ctl_SRCS  := agent/ctl_proto.c
+
+.PHONY: all clean check unit system fuzz fuzz-build demo deps install bench
+
+all: $(B)/vipd $(B)/vipctl
+
+$(B)/vipd: $(VIPD_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_VIPD)
+
+$(B)/vipctl: $(VIPCTL_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_VIPCTL)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+# Test objects are built separately, with sanitizers.
+$(B)/tobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -c -o $@ $<
+
+# A function, so that % is not read as the pattern rule's stem.
+tobjs = $(addprefix $(B)/tobj/,$(patsubst %.c,%.o,$(1)))
+
+.SECONDEXPANSION:
+$(B)/test/test_%: $(B)/tobj/tests/unit/test_%.o $$(call tobjs,$$(TEST_$$*_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(TEST_LIBS)
+
+# Sanitized daemon for the system tests.
+$(B)/san/vipd: $(VIPD_SRCS:%.c=$(B)/tobj/%.o)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LIBS_VIPD)
+
+$(B)/san/vipctl: $(VIPCTL_SRCS:%.c=$(B)/tobj/%.o)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LIBS_VIPCTL)
+
+deps:
+	@sh tests/deps.sh
+
+unit: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+
+system: all $(B)/san/vipd $(B)/san/vipctl
+	@sh tests/system/run.sh
+
+# check: everything; the last line is the combined "N passed, N failed".
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(B)/san/vipd $(B)/san/vipctl fuzz-build
+	@sh tests/check.sh
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_$$*_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)clang -std=c11 -D_GNU_SOURCE -I. -g -O1 \
+	    -fsanitize=fuzzer,address,undefined -o $@ $^ -ljansson
+
+fuzz-build: $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
+
+# Run each fuzzer for FUZZ_SECONDS (default 60) from its corpus.
+FUZZ_SECONDS ?= 60
+fuzz: deps fuzz-build
+	@for f in $(FUZZ_NAMES); do \
+	    mkdir -p $(B)/fuzz/corpus-$$f; \
+	    echo "fuzz_$$f: $(FUZZ_SECONDS)s"; \
+	    $(B)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+	        $(B)/fuzz/corpus-$$f tests/fuzz/corpus/$$f || exit 1; \
+	done
+
+demo: deps all
+	@sh tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(B)/vipd $(B)/vipctl $(DESTDIR)$(SBINDIR)/
+	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
