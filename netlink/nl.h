@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: ISC */
+/* rtnetlink plumbing over libmnl: address requests, queries, link monitor. */
+
+#ifndef VIPD_NL_H
+#define VIPD_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netlink/nl_msg.h"
+
+/*
+ * Two NETLINK_ROUTE sockets: one for requests (unicast replies only, never
+ * multicast, so waiting for an ACK sees nothing unrelated) and one
+ * subscribed to link and address notifications for the event loop.
+ * Requests wait up to one second for the kernel's answer (it answers at
+ * once in practice); the daemon stays single-threaded.
+ */
+struct nl;
+
+/* Open both sockets (SOCK_CLOEXEC|SOCK_NONBLOCK). NULL with errno on error. */
+struct nl *nl_open(void);
+
+/* Close both sockets and free nl. NULL is a no-op. */
+void nl_close(struct nl *nl);
+
+/*
+ * The monitor fd for epoll (level-triggered, EPOLLIN), subscribed to
+ * RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR.
+ */
+int nl_monitor_fd(const struct nl *nl);
+
+/*
+ * Read pending notifications from the monitor socket and call cb for each
+ * link and address event (see struct nl_event). Stops at EAGAIN, or after
+ * a bounded number of reads so one busy socket cannot starve the loop (the
+ * fd then stays readable). cb may call the request functions below (they
+ * use their own buffer and socket), but not nl_monitor_read or nl_close.
+ * Returns 0; or -1 with errno ENOBUFS when notifications were lost (the
+ * kernel queue overran, or a message did not fit the buffer): the caller
+ * must resync its view with nl_link_get()/nl_addr_present(); later
+ * notifications stay queued. EBADMSG: a malformed message was dropped.
+ */
+int nl_monitor_read(struct nl *nl,
+		    void (*cb)(const struct nl_event *ev, void *arg),
+		    void *arg);
+
+/*
+ * Add a on ifindex and wait for the kernel's ACK. Adding an address that
+ * exists replaces it, which refreshes its lifetime. lifetime_s > 0: the
+ * kernel deletes the address after lifetime_s seconds unless it is added
+ * again ("dynamic valid_lft N" in ip addr); 0: permanent. IPv6 addresses
+ * skip DAD (IFA_F_NODAD). See nl_msg_addr_new().
+ * Returns 0, or -1 with errno: the kernel's error (ENODEV: no such link),
+ * EINVAL for a bad a/ifindex, ETIMEDOUT if no answer came.
+ */
+int nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *a,
+		uint32_t lifetime_s);
+
+/*
+ * Delete a from ifindex and wait for the ACK. Returns 0, or -1 with errno:
+ * EADDRNOTAVAIL if the address is not on the link (IPv6 also when the
+ * prefix length differs; IPv4 ignores it), otherwise as nl_addr_add().
+ */
+int nl_addr_del(struct nl *nl, int ifindex, const struct nl_addr *a);
+
+/*
+ * Dump the addresses of a->family and set *present to whether a (family
+ * and address; the prefix length is not compared) is on ifindex.
+ * Returns 0, or -1 with errno (EAGAIN: the dump kept being interrupted by
+ * concurrent changes, NLM_F_DUMP_INTR, after several retries).
+ */
+int nl_addr_present(struct nl *nl, int ifindex, const struct nl_addr *a,
+		    bool *present);
+
+/*
+ * Look a link up by name (RTM_GETLINK). Fills out as an NL_EV_LINK event:
+ * ifindex, ifname, flags, up, mac/has_mac. Returns 0, or -1 with errno
+ * (ENODEV: no such link; EINVAL: empty or too long name).
+ */
+int nl_link_get(struct nl *nl, const char *ifname, struct nl_event *out);
+
+/*
+ * Find the address a VRRP advertisement should be sent from on ifindex,
+ * skipping the nexclude addresses in exclude (the VIPs).
+ * AF_INET: the first primary (not IFA_F_SECONDARY) address; if every
+ * non-VIP address is secondary (because a VIP of its subnet was added
+ * first and became primary), the first of those.
+ * AF_INET6: the first link-local (fe80::/10) address that is neither
+ * tentative nor DAD-failed; a link that has just come up may have none
+ * yet: the kernel announces it with RTM_NEWADDR once DAD is over.
+ * Returns 0 with *out set (prefixlen included), or -1 with errno
+ * (EADDRNOTAVAIL: no such address; EINVAL: bad family).
+ */
+int nl_addr_primary(struct nl *nl, int ifindex, int family,
+		    const struct nl_addr *exclude, size_t nexclude,
+		    struct nl_addr *out);
+
+#endif
