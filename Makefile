@@ -24,7 +24,7 @@ endif
 
 # Every .c under these directories belongs to the daemon, except the mains
 # of other programs.
-VIPD_SRCS   := $(sort $(wildcard agent/*.c vrrp/*.c netlink/*.c healthcheck/*.c))
+VIPD_SRCS   := $(sort $(wildcard agent/*.c vrrp/*.c netlink/*.c))
 VIPCTL_SRCS := $(sort $(wildcard vipctl/*.c)) agent/ctl_proto.c
 
 VIPD_OBJS   := $(VIPD_SRCS:%.c=$(B)/obj/%.o)
@@ -37,7 +37,8 @@ TEST_fsm_SRCS  := vrrp/fsm.c
 TEST_conf_SRCS := agent/conf.c agent/conf_lex.c agent/conf_print.c
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
-TEST_ctl_SRCS  := agent/ctl_proto.c
+TEST_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
+TEST_control_SRCS := agent/control.c agent/ctl_proto.c
 TEST_loop_SRCS := agent/loop.c
 TEST_LIBS      := -lcmocka -lmnl -ljansson
 
@@ -47,7 +48,7 @@ UNIT_BINS  := $(UNIT_NAMES:%=$(B)/test/test_%)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_pkt_SRCS  := vrrp/pkt.c
 FUZZ_conf_SRCS := agent/conf.c agent/conf_lex.c agent/conf_print.c
-FUZZ_ctl_SRCS  := agent/ctl_proto.c
+FUZZ_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
 
 .PHONY: all clean check unit system fuzz fuzz-build demo deps install bench
 

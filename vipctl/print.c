@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: ISC */
+/* vipctl output: the status table and plain JSON. */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "vipctl/print.h"
+
+#define CELL_MAX	512	/* longest cell; longer ones end in "..." */
+#define DROPS_MAX	64	/* drop reasons listed per instance */
+
+enum col {
+	COL_NAME, COL_IFACE, COL_VRID, COL_VER, COL_STATE, COL_PRIO,
+	COL_MASTER, COL_VIPS, COL_INSTALLED, COL__MAX
+};
+
+static const char *const col_titles[COL__MAX] = {
+	"INSTANCE", "IFACE", "VRID", "VER", "STATE", "PRIO(EFF)", "MASTER",
+	"VIPS", "INSTALLED",
+};
+
+/* Single-value columns and the field they show. */
+static const char *const col_fields[COL__MAX] = {
+	[COL_NAME] = "name",
+	[COL_IFACE] = "interface",
+	[COL_VRID] = "vrid",
+	[COL_VER] = "version",
+	[COL_STATE] = "state",
+	[COL_MASTER] = "master_address",
+	[COL_INSTALLED] = "vips_installed",
+};
+
+/* Append s to buf (size bytes, NUL-terminated), marking truncation. */
+static void
+cat(char *buf, size_t size, const char *s)
+{
+	size_t used = strlen(buf);
+	size_t n = strlen(s);
+
+	if (used + n < size) {
+		memcpy(buf + used, s, n + 1);
+		return;
+	}
+	if (size < 4)
+		return;
+	memcpy(buf + used, s, size - 1 - used);
+	buf[size - 1] = '\0';
+	memcpy(buf + size - 4, "...", 3);
+}
+
+/* Copy s, replacing control characters: output goes to a terminal. */
+static const char *
+clean(const char *s, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	cat(buf, size, s);
+	for (char *p = buf; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return buf;
+}
+
+/* Render a scalar: strings cleaned, yes/no for booleans, else "-". */
+static const char *
+scalar(const json_t *v, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (json_is_string(v)) {
+		clean(json_string_value(v), buf, size);
+	} else if (json_is_integer(v)) {
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+	} else if (json_is_real(v)) {
+		snprintf(buf, size, "%g", json_real_value(v));
+	} else if (json_is_boolean(v)) {
+		cat(buf, size, json_is_true(v) ? "yes" : "no");
+	} else {
+		cat(buf, size, "-");
+	}
+	return buf;
+}
+
+static const char *
+field(const json_t *obj, const char *key, char *buf, size_t size)
+{
+	return scalar(json_object_get(obj, key), buf, size);
+}
+
+/* The VIPs, comma-separated. */
+static void
+vips_cell(const json_t *v, char *buf, size_t size)
+{
+	char one[CELL_MAX];
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v) || json_array_size(v) == 0) {
+		scalar(json_is_array(v) ? NULL : v, buf, size);
+		return;
+	}
+	buf[0] = '\0';
+	json_array_foreach(v, i, e) {
+		if (i > 0)
+			cat(buf, size, ",");
+		cat(buf, size, scalar(e, one, sizeof(one)));
+	}
+}
+
+static void
+cell(const json_t *inst, enum col c, char *buf, size_t size)
+{
+	char a[CELL_MAX], b[CELL_MAX];
+
+	switch (c) {
+	case COL_PRIO:
+		snprintf(buf, size, "%s(%s)",
+		    field(inst, "priority", a, sizeof(a)),
+		    field(inst, "effective_priority", b, sizeof(b)));
+		break;
+	case COL_VIPS:
+		vips_cell(json_object_get(inst, "vips"), buf, size);
+		break;
+	default:
+		field(inst, col_fields[c], buf, size);
+		break;
+	}
+}
+
+static void
+print_row(FILE *out, const char *const cells[COL__MAX],
+    const size_t width[COL__MAX])
+{
+	for (int c = 0; c < COL__MAX; c++) {
+		if (c == COL__MAX - 1)
+			fprintf(out, "%s\n", cells[c]);
+		else
+			fprintf(out, "%-*s  ", (int)width[c], cells[c]);
+	}
+}
+
+/* Conditions worth a line of their own, when the daemon reports them. */
+static void
+print_notes(const json_t *inst, FILE *out)
+{
+	const json_t *v;
+	char buf[CELL_MAX];
+
+	v = json_object_get(inst, "fault_reason");
+	if (json_is_string(v) && json_string_length(v) > 0)
+		fprintf(out, "  fault: %s\n", scalar(v, buf, sizeof(buf)));
+	v = json_object_get(inst, "address_list_mismatch_peer");
+	if (json_is_string(v) && json_string_length(v) > 0)
+		fprintf(out, "  warning: %s advertises other VIPs\n",
+		    scalar(v, buf, sizeof(buf)));
+}
+
+static void
+print_last(const json_t *inst, FILE *out)
+{
+	const json_t *t = json_object_get(inst, "last_transition");
+	char from[CELL_MAX], to[CELL_MAX], at[CELL_MAX], why[CELL_MAX];
+
+	if (!json_is_object(t)) {
+		fprintf(out, "  last: -\n");
+		return;
+	}
+	fprintf(out, "  last: %s -> %s at %s",
+	    field(t, "from", from, sizeof(from)),
+	    field(t, "to", to, sizeof(to)),
+	    field(t, "at", at, sizeof(at)));
+	if (json_object_get(t, "reason") != NULL)
+		fprintf(out, " (%s)", field(t, "reason", why, sizeof(why)));
+	fputc('\n', out);
+}
+
+struct drop {
+	const char *name;
+	json_int_t count;
+};
+
+/* Non-zero drop counters, largest first (ties keep the daemon's order). */
+static void
+print_drops(const json_t *drops, FILE *out)
+{
+	struct drop d[DROPS_MAX];
+	size_t n = 0, i, j;
+	const char *key;
+	json_t *v;
+	char name[CELL_MAX];
+
+	if (json_is_object(drops)) {
+		json_object_foreach((json_t *)drops, key, v) {
+			if (!json_is_integer(v) || json_integer_value(v) == 0 ||
+			    n == DROPS_MAX)
+				continue;
+			for (j = n; j > 0 && d[j - 1].count < json_integer_value(v); j--)
+				d[j] = d[j - 1];
+			d[j] = (struct drop){ key, json_integer_value(v) };
+			n++;
+		}
+	}
+	fprintf(out, "drops: %s", n == 0 ? "none" : "");
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s%s %" JSON_INTEGER_FORMAT, i > 0 ? ", " : "",
+		    clean(d[i].name, name, sizeof(name)), d[i].count);
+	fputc('\n', out);
+}
+
+static void
+print_counters(const json_t *inst, FILE *out)
+{
+	const json_t *c = json_object_get(inst, "counters");
+	const json_t *p0rx = json_object_get(c, "prio0_received");
+	const json_t *p0tx = json_object_get(c, "prio0_sent");
+	char a[CELL_MAX], b[CELL_MAX];
+
+	fprintf(out, "  adverts rx %s", field(c, "adverts_received", a,
+	    sizeof(a)));
+	fprintf(out, " tx %s", field(c, "adverts_sent", a, sizeof(a)));
+	if ((json_is_integer(p0rx) && json_integer_value(p0rx) != 0) ||
+	    (json_is_integer(p0tx) && json_integer_value(p0tx) != 0))
+		fprintf(out, ", prio0 rx %s tx %s", scalar(p0rx, a, sizeof(a)),
+		    scalar(p0tx, b, sizeof(b)));
+	fprintf(out, ", became master %s; ",
+	    field(c, "became_master", a, sizeof(a)));
+	print_drops(json_object_get(c, "drops"), out);
+}
+
+static void
+print_table(const json_t *insts, FILE *out)
+{
+	char cells[COL__MAX][CELL_MAX];
+	const char *row[COL__MAX];
+	size_t width[COL__MAX];
+	size_t i;
+	json_t *inst;
+
+	for (int c = 0; c < COL__MAX; c++)
+		width[c] = strlen(col_titles[c]);
+	json_array_foreach(insts, i, inst) {
+		for (int c = 0; c < COL__MAX; c++) {
+			cell(inst, (enum col)c, cells[c], CELL_MAX);
+			if (strlen(cells[c]) > width[c])
+				width[c] = strlen(cells[c]);
+		}
+	}
+	print_row(out, col_titles, width);
+	json_array_foreach(insts, i, inst) {
+		for (int c = 0; c < COL__MAX; c++) {
+			cell(inst, (enum col)c, cells[c], CELL_MAX);
+			row[c] = cells[c];
+		}
+		print_row(out, row, width);
+		print_notes(inst, out);
+		print_last(inst, out);
+		print_counters(inst, out);
+	}
+}
+
+void
+vipctl_print_status(const json_t *status, FILE *out)
+{
+	const json_t *insts = json_object_get(status, "instances");
+	char v[CELL_MAX], pid[CELL_MAX], rid[CELL_MAX], up[CELL_MAX];
+
+	fprintf(out, "vipd %s (pid %s), router_id %s, up since %s\n",
+	    field(status, "version", v, sizeof(v)),
+	    field(status, "pid", pid, sizeof(pid)),
+	    field(status, "router_id", rid, sizeof(rid)),
+	    field(status, "started_at", up, sizeof(up)));
+	if (!json_is_array(insts) || json_array_size(insts) == 0) {
+		fprintf(out, "no instances\n");
+		return;
+	}
+	print_table(insts, out);
+}
+
+int
+vipctl_print_json(const json_t *result, FILE *out)
+{
+	if (json_dumpf(result, out, JSON_INDENT(2)) == -1)
+		return -1;
+	return fputc('\n', out) == EOF ? -1 : 0;
+}
