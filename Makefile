@@ -34,7 +34,7 @@ VIPCTL_OBJS := $(VIPCTL_SRCS:%.c=$(B)/obj/%.o)
 # modules only: no root, no network) and runs under ASan/UBSan.
 TEST_pkt_SRCS  := vrrp/pkt.c
 TEST_fsm_SRCS  := vrrp/fsm.c
-TEST_conf_SRCS := agent/conf.c agent/conf_lex.c agent/conf_print.c
+TEST_conf_SRCS := agent/conf.c agent/conf_kw.c agent/conf_lex.c agent/conf_print.c
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
 TEST_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
@@ -47,7 +47,7 @@ UNIT_BINS  := $(UNIT_NAMES:%=$(B)/test/test_%)
 
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_pkt_SRCS  := vrrp/pkt.c
-FUZZ_conf_SRCS := agent/conf.c agent/conf_lex.c agent/conf_print.c
+FUZZ_conf_SRCS := agent/conf.c agent/conf_kw.c agent/conf_lex.c agent/conf_print.c
 FUZZ_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
 
 .PHONY: all clean check unit system fuzz fuzz-build demo deps install bench

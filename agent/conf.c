@@ -1,0 +1,663 @@
+/* SPDX-License-Identifier: ISC */
+/* Configuration engine: statements and blocks, validation, file loading. */
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/conf.h"
+#include "agent/conf_kw.h"
+#include "agent/conf_lex.h"
+
+#define NEST_MAX	16	/* brace depth allowed inside a skipped block */
+#define FILES_MAX	256	/* files read in one load, includes counted */
+
+/* Diagnostics ---------------------------------------------------------- */
+
+void
+conf_perr_at(struct conf_parser *p, const char *file, int line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->stop)
+		return;
+	if (p->nerrors++ == CONF_ERRORS_MAX) {
+		conf_diag_add(p->diag, CONF_SEV_ERROR, file, line,
+		    "too many errors, stopping here");
+		p->stop = true;
+		return;
+	}
+	va_start(ap, fmt);
+	conf_diag_vadd(p->diag, CONF_SEV_ERROR, file, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+conf_pwarn_at(struct conf_parser *p, const char *file, int line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->stop || p->nwarnings > CONF_WARNINGS_MAX)
+		return;
+	if (p->nwarnings++ == CONF_WARNINGS_MAX) {
+		conf_diag_add(p->diag, CONF_SEV_WARNING, file, line,
+		    "too many warnings, not showing more");
+		return;
+	}
+	va_start(ap, fmt);
+	conf_diag_vadd(p->diag, CONF_SEV_WARNING, file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* Blocks --------------------------------------------------------------- */
+
+/* Ignore a block up to its matching brace, so later errors still make sense. */
+static void
+skip_begin(struct conf_parser *p, const char *kw)
+{
+	p->skip = 1;
+	p->skip_at.at = (struct conf_where){ p->file, p->line };
+	snprintf(p->skip_kw, sizeof(p->skip_kw), "%s", kw);
+}
+
+static void
+block_open(struct conf_parser *p)
+{
+	if (++p->skip == NEST_MAX + 1)
+		conf_perr(p, "blocks nested more than %d deep", NEST_MAX);
+}
+
+static void
+block_close(struct conf_parser *p)
+{
+	if (p->skip > 0)
+		p->skip--;
+	else if (p->depth == 0)
+		conf_perr(p, "unexpected \"}\"");
+	else
+		p->depth--;
+}
+
+static struct conf_where *
+seen_table(struct conf_parser *p, enum conf_blk b)
+{
+	size_t n = p->conf->ninstances;
+
+	if (b == CONF_BLK_GLOBAL)
+		return p->seen_global;
+	if (b == CONF_BLK_INSTANCE && n > 0)
+		return p->pinst[n - 1].seen;
+	if (b == CONF_BLK_AUTH && n > 0)
+		return p->pinst[n - 1].seen_auth;
+	return NULL;
+}
+
+/* Argument count and block use; reports and returns false if wrong. */
+static bool
+check_use(struct conf_parser *p, const struct conf_kw *k,
+    const struct conf_stmt *st, bool opens)
+{
+	char r[CONF_REPR_MAX];
+	size_t nargs = st->nwords - 1;
+
+	if (nargs < k->min)
+		conf_perr(p, "%s: missing argument", k->name);
+	else if (nargs > k->max)
+		conf_perr(p, "%s: unexpected argument \"%s\"", k->name,
+		    CONF_REPR(r, st->argv[k->max + 1]));
+	else if (k->block != CONF_BLK_NONE && !opens)
+		conf_perr(p, "%s: missing \"{\" at the end of the line",
+		    k->name);
+	else if (k->block == CONF_BLK_NONE && opens)
+		conf_perr(p, "%s: unexpected \"{\"", k->name);
+	else
+		return true;
+	return false;
+}
+
+static int kw_include(struct conf_parser *, const struct conf_stmt *);
+
+static const struct conf_kw include_kw = {
+	"include", CONF_BLK_NONE, 1, 1, kw_include,
+};
+
+static void
+dispatch(struct conf_parser *p, const struct conf_stmt *st, bool opens)
+{
+	enum conf_blk b = p->stack[p->depth].kind;
+	const struct conf_kw *k;
+	size_t idx = 0;
+	struct conf_where *seen;
+
+	if (!strcmp(st->argv[0], "include"))
+		k = &include_kw;
+	else if (b == CONF_BLK_VIPS && !opens) {
+		conf_kw_vip_line(p, st);
+		return;
+	} else if ((k = conf_kw_find(b, st->argv[0], &idx)) == NULL) {
+		if (b == CONF_BLK_VIPS)
+			conf_perr(p, "virtual_ipaddress: unexpected \"{\"");
+		else
+			conf_kw_unknown(p, b, st->argv[0]);
+		goto skip;
+	}
+	/* Seen even if misused: one error, not a "missing" one later too. */
+	seen = k == &include_kw ? NULL : seen_table(p, b);
+	if (seen != NULL && seen[idx].line != 0) {
+		conf_perr(p, "duplicate \"%s\" (first at %s%s%d)", k->name,
+		    seen[idx].file == p->file ? "line " : seen[idx].file,
+		    seen[idx].file == p->file ? "" : ":", seen[idx].line);
+		goto skip;
+	}
+	if (seen != NULL)
+		seen[idx] = (struct conf_where){ p->file, st->line };
+	if (!check_use(p, k, st, opens))
+		goto skip;
+	if (k->fn != NULL && k->fn(p, st) < 0)
+		goto skip;
+	if (k->block == CONF_BLK_NONE)
+		return;
+	/* The tables nest at most 3 deep; guard the stack all the same. */
+	if ((size_t)p->depth + 1 >= sizeof(p->stack) / sizeof(p->stack[0])) {
+		conf_perr(p, "%s: blocks nested too deep", k->name);
+		goto skip;
+	}
+	p->stack[++p->depth] = (struct conf_frame){ k->block,
+	    { p->file, st->line } };
+	return;
+skip:
+	if (opens)
+		skip_begin(p, st->argv[0]);
+}
+
+static void
+end_stmt(struct conf_parser *p, const struct conf_stmt *st, bool opens)
+{
+	if (p->skip > 0) {
+		if (opens)
+			block_open(p);
+	} else if (st->bad) {
+		if (opens)
+			skip_begin(p, "");
+	} else if (st->nwords == 0) {
+		if (opens) {
+			conf_perr(p, "unexpected \"{\"");
+			skip_begin(p, "");
+		}
+	} else {
+		dispatch(p, st, opens);
+	}
+}
+
+static void
+stmt_reset(struct conf_stmt *st, int line)
+{
+	st->line = line;
+	st->argc = 0;
+	st->nwords = 0;
+	st->bad = false;
+}
+
+static void
+parse_line(struct conf_parser *p, struct conf_stmt *st, const char *line,
+    size_t len)
+{
+	struct conf_lexer lx;
+	enum conf_tok tok;
+	bool first = true;	/* the line's first statement */
+	char *slot;
+	size_t n;
+
+	conf_lex_init(&lx, line, len);
+	stmt_reset(st, p->line);
+	while (!p->stop) {
+		slot = st->argc < CONF_ARGS_MAX ? st->buf[st->argc] :
+		    st->scratch;
+		tok = conf_lex_next(&lx, slot, CONF_TOKEN_MAX + 1, &n);
+		switch (tok) {
+		case CONF_TOK_WORD:
+			if (st->argc < CONF_ARGS_MAX)
+				st->argv[st->argc++] = slot;
+			if (st->nwords++ == 0 && first && !strcmp(slot,
+			    "include"))
+				lx.braces_literal = true;
+			break;
+		case CONF_TOK_ERROR:
+			if (!st->bad)
+				conf_perr(p, "%s", lx.err);
+			st->bad = true;
+			break;
+		case CONF_TOK_OPEN:
+		case CONF_TOK_CLOSE:
+			end_stmt(p, st, tok == CONF_TOK_OPEN);
+			if (tok == CONF_TOK_CLOSE)
+				block_close(p);
+			stmt_reset(st, p->line);
+			first = false;
+			break;
+		case CONF_TOK_EOL:
+			end_stmt(p, st, false);
+			return;
+		}
+	}
+}
+
+static void
+parse_text(struct conf_parser *p, const char *buf, size_t len)
+{
+	struct conf_stmt *st;
+	const char *nl, *end = buf + len;
+
+	st = malloc(sizeof(*st));
+	if (st == NULL) {
+		conf_perr_at(p, p->file, 0, "out of memory");
+		return;
+	}
+	p->line = 0;
+	while (buf < end && !p->stop) {
+		nl = memchr(buf, '\n', (size_t)(end - buf));
+		if (nl == NULL)
+			nl = end;
+		if (p->line < INT32_MAX)
+			p->line++;
+		parse_line(p, st, buf, (size_t)(nl - buf));
+		buf = nl + 1;
+	}
+	free(st);
+}
+
+/* Validation ----------------------------------------------------------- */
+
+static const char *
+family_name(int family)
+{
+	return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+static void
+finish_advert(struct conf_parser *p, struct conf_instance *in,
+    const struct conf_pinst *pi)
+{
+	uint64_t us = pi->advert_us;
+
+	if (in->version == 2 && (us % 1000000 != 0 || us < 1000000 ||
+	    us > 255000000))
+		conf_perr_at(p, pi->advert.file, pi->advert.line, "advert_int: "
+		    "\"%s\" must be a whole number of seconds in 1..255 with "
+		    "VRRPv2", pi->advert_raw);
+	else if (in->version == 3 && (us % 10000 != 0 || us < 10000 ||
+	    us > 40950000))
+		conf_perr_at(p, pi->advert.file, pi->advert.line, "advert_int: "
+		    "\"%s\" must be a multiple of 0.01 in 0.01..40.95 with "
+		    "VRRPv3", pi->advert_raw);
+	else
+		in->advert_int_cs = (uint32_t)(us / 10000);
+}
+
+static void
+finish_auth(struct conf_parser *p, struct conf_instance *in,
+    const struct conf_pinst *pi)
+{
+	const struct conf_where *a = &pi->auth;
+
+	if (a->line == 0)
+		return;
+	if (pi->seen_auth[CONF_AK_TYPE].line == 0)
+		conf_perr_at(p, a->file, a->line, "authentication: missing "
+		    "required keyword \"auth_type\"");
+	else if (!pi->auth_bad && pi->seen_auth[CONF_AK_PASS].line == 0)
+		conf_perr_at(p, a->file, a->line, "authentication: missing "
+		    "required keyword \"auth_pass\"");
+	if (in->version == 3) {
+		conf_pwarn_at(p, a->file, a->line, "authentication is ignored "
+		    "with VRRPv3 (as keepalived does)");
+		in->auth_type = CONF_AUTH_NONE;
+		memset(in->auth_pass, 0, sizeof(in->auth_pass));
+	}
+}
+
+/* keepalived 2.2.7 drops these combinations with a warning; so do we. */
+static void
+finish_preempt(struct conf_parser *p, struct conf_instance *in,
+    const struct conf_pinst *pi)
+{
+	const struct conf_where *np = &pi->seen[CONF_IK_NOPREEMPT];
+	const struct conf_where *pd = &pi->seen[CONF_IK_PREEMPT_DELAY];
+
+	if (in->nopreempt && in->priority == 255)
+		conf_pwarn_at(p, np->file, np->line, "nopreempt is ignored "
+		    "with priority 255 (as keepalived does)");
+	else if (in->nopreempt && in->init_state == CONF_STATE_MASTER)
+		conf_pwarn_at(p, np->file, np->line, "nopreempt is ignored "
+		    "with state MASTER (as keepalived does)");
+	if (in->nopreempt && (in->priority == 255 ||
+	    in->init_state == CONF_STATE_MASTER))
+		in->nopreempt = false;
+	if (in->preempt_delay_ms != 0 && in->init_state == CONF_STATE_MASTER) {
+		conf_pwarn_at(p, pd->file, pd->line, "preempt_delay is ignored "
+		    "with state MASTER (as keepalived does)");
+		in->preempt_delay_ms = 0;
+	}
+}
+
+static void
+finish_instance(struct conf_parser *p, struct conf_instance *in,
+    const struct conf_pinst *pi)
+{
+	static const int required[] = { CONF_IK_INTERFACE, CONF_IK_VRID,
+	    CONF_IK_VIPS };
+	static const char *const names[] = { "interface",
+	    "virtual_router_id", "virtual_ipaddress" };
+	char r[CONF_REPR_MAX];
+	size_t i;
+
+	CONF_REPR(r, in->name);
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (pi->seen[required[i]].line == 0)
+			conf_perr_at(p, in->file, in->line, "vrrp_instance %s: "
+			    "missing required keyword \"%s\"", r, names[i]);
+	if (pi->seen[CONF_IK_VIPS].line != 0 && pi->vip_lines == 0)
+		conf_perr_at(p, pi->seen[CONF_IK_VIPS].file,
+		    pi->seen[CONF_IK_VIPS].line,
+		    "virtual_ipaddress: no address (at least one is required)");
+	if (in->nvips > 0 && in->family == AF_INET6) {
+		if (pi->version.line != 0 && in->version == 2)
+			conf_perr_at(p, pi->version.file, pi->version.line,
+			    "version 2 cannot be used with IPv6 addresses "
+			    "(VRRPv2 is IPv4 only)");
+		in->version = 3;
+	} else if (pi->version.line == 0) {
+		in->version = p->conf->vrrp_version;
+	}
+	finish_advert(p, in, pi);
+	finish_auth(p, in, pi);
+	finish_preempt(p, in, pi);
+}
+
+/* Two instances may not share a VRID on one interface and family. */
+static void
+finish_unique(struct conf_parser *p)
+{
+	const struct conf *c = p->conf;
+	const struct conf_instance *a, *b;
+	char ra[CONF_REPR_MAX], rb[CONF_REPR_MAX];
+	size_t i, j;
+
+	for (i = 1; i < c->ninstances; i++) {
+		b = &c->instances[i];
+		for (j = 0; j < i && b->vrid != 0 && b->nvips > 0 &&
+		    b->interface[0] != '\0'; j++) {
+			a = &c->instances[j];
+			if (a->vrid != b->vrid || a->family != b->family ||
+			    a->nvips == 0 || strcmp(a->interface, b->interface))
+				continue;
+			conf_perr_at(p, b->file, b->line, "vrrp_instance %s: "
+			    "virtual_router_id %u on %s (%s) is already used "
+			    "by vrrp_instance %s (%s:%d)",
+			    CONF_REPR(rb, b->name), b->vrid, b->interface,
+			    family_name(b->family),
+			    CONF_REPR(ra, a->name), a->file, a->line);
+			break;
+		}
+	}
+}
+
+static void
+finish(struct conf_parser *p, const char *file)
+{
+	const struct conf_frame *f = &p->stack[p->depth];
+	size_t i;
+
+	if (p->skip > 0)
+		conf_perr_at(p, p->skip_at.at.file, p->skip_at.at.line,
+		    "%s%s%sblock is not closed at the end of the file",
+		    p->skip_kw[0] ? "\"" : "", p->skip_kw,
+		    p->skip_kw[0] ? "\" " : "");
+	else if (p->depth > 0)
+		conf_perr_at(p, f->at.file, f->at.line, "\"%s\" block is not "
+		    "closed at the end of the file", conf_kw_blk_name(f->kind));
+	for (i = 0; i < p->conf->ninstances; i++)
+		finish_instance(p, &p->conf->instances[i], &p->pinst[i]);
+	finish_unique(p);
+	if (p->conf->ninstances == 0 && p->nerrors == 0)
+		conf_pwarn_at(p, file, 0, "no vrrp_instance defined");
+}
+
+/* Files ---------------------------------------------------------------- */
+
+static const char *
+intern_file(struct conf_parser *p, const char *name)
+{
+	struct conf *c = p->conf;
+	char **v, *s;
+
+	v = reallocarray(c->files, c->nfiles + 1, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	c->files = v;
+	if ((s = strdup(name)) == NULL)
+		return NULL;
+	c->files[c->nfiles++] = s;
+	return s;
+}
+
+/* Read a regular file whole.  Returns NULL, or why not. */
+static const char *
+read_file(const char *path, char **bufp, size_t *lenp, struct stat *sb)
+{
+	const char *why = NULL;
+	size_t len = 0;
+	ssize_t n;
+	char *buf = NULL;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO must not hang us; regular files ignore it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return strerror(errno);
+	if (fstat(fd, sb) < 0)
+		why = strerror(errno);
+	else if (!S_ISREG(sb->st_mode))
+		why = S_ISDIR(sb->st_mode) ? strerror(EISDIR) :
+		    "not a regular file";
+	else if (sb->st_size > (off_t)CONF_FILE_MAX)
+		why = "larger than 16 MiB";
+	else if ((buf = malloc((size_t)sb->st_size + 1)) == NULL)
+		why = strerror(errno);
+	while (why == NULL && len <= (size_t)sb->st_size) {
+		n = read(fd, buf + len, (size_t)sb->st_size + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			why = strerror(errno);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if (why == NULL && len > (size_t)sb->st_size)
+		why = "changed while being read";
+	close(fd);
+	if (why != NULL) {
+		free(buf);
+		return why;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return NULL;
+}
+
+static void
+load_file(struct conf_parser *p, const char *path)
+{
+	const char *why, *name, *file = p->file;
+	int i, line = p->line, d = p->include_depth;
+	struct stat sb;
+	size_t len = 0;
+	char *buf = NULL;
+
+	if ((why = read_file(path, &buf, &len, &sb)) != NULL) {
+		if (file == NULL)
+			conf_perr_at(p, path, 0, "cannot read: %s", why);
+		else
+			conf_perr(p, "include: cannot read \"%s\": %s", path,
+			    why);
+		return;
+	}
+	for (i = 0; i < d; i++)
+		if (p->incl_dev[i] == sb.st_dev && p->incl_ino[i] == sb.st_ino)
+			break;
+	if (i < d)
+		conf_perr(p, "include: \"%s\" includes itself", path);
+	else if (p->files_read++ == FILES_MAX)
+		conf_perr(p, "include: more than %d files", FILES_MAX);
+	else if ((name = intern_file(p, path)) == NULL)
+		conf_perr_at(p, path, 0, "out of memory");
+	else {
+		p->incl_dev[d] = sb.st_dev;
+		p->incl_ino[d] = sb.st_ino;
+		p->file = name;
+		parse_text(p, buf, len);
+		p->file = file;
+		p->line = line;
+	}
+	free(buf);
+}
+
+static bool
+has_glob_magic(const char *s)
+{
+	return strpbrk(s, "*?[{") != NULL;
+}
+
+/* keepalived reads a relative pattern from the including file's directory. */
+static void
+include_glob(struct conf_parser *p, const char *pattern)
+{
+	const char *slash = strrchr(p->file, '/');
+	char *full = NULL;
+	glob_t g;
+	size_t i;
+	int rc;
+
+	if (pattern[0] != '/' && slash != NULL &&
+	    asprintf(&full, "%.*s/%s", (int)(slash - p->file), p->file,
+	    pattern) < 0) {
+		conf_perr(p, "out of memory");
+		return;
+	}
+	if (full != NULL)
+		pattern = full;
+	/* No GLOB_ERR: a missing directory is "no match", warned about. */
+	rc = glob(pattern, GLOB_BRACE, NULL, &g);
+	if (rc == GLOB_NOMATCH && has_glob_magic(pattern))
+		conf_pwarn_at(p, p->file, p->line, "include: no file matches "
+		    "\"%s\"", pattern);
+	else if (rc == GLOB_NOMATCH)
+		conf_perr(p, "include: cannot read \"%s\": %s", pattern,
+		    strerror(ENOENT));
+	else if (rc != 0)
+		conf_perr(p, "include: \"%s\": out of memory", pattern);
+	for (i = 0; rc == 0 && i < g.gl_pathc && !p->stop; i++) {
+		p->include_depth++;
+		load_file(p, g.gl_pathv[i]);
+		p->include_depth--;
+	}
+	globfree(&g);
+	free(full);
+}
+
+static int
+kw_include(struct conf_parser *p, const struct conf_stmt *st)
+{
+	if (p->include == NULL)
+		conf_perr(p, "include: not available here (the configuration "
+		    "was not read from a file)");
+	else if (p->include_depth >= CONF_INCLUDE_DEPTH_MAX)
+		conf_perr(p, "include: nested more than %d deep",
+		    CONF_INCLUDE_DEPTH_MAX);
+	else
+		p->include(p, st->argv[1]);
+	return 0;
+}
+
+/* API ------------------------------------------------------------------ */
+
+static int
+parser_init(struct conf_parser *p, struct conf_diag *diag, const char *file)
+{
+	memset(p, 0, sizeof(*p));
+	p->diag = diag;
+	p->stack[0].kind = CONF_BLK_TOP;
+	if ((p->conf = calloc(1, sizeof(*p->conf))) == NULL) {
+		conf_perr_at(p, file, 0, "out of memory");
+		return -1;
+	}
+	p->conf->vrrp_version = 2;	/* keepalived's default */
+	return 0;
+}
+
+static struct conf *
+parser_done(struct conf_parser *p, const char *file)
+{
+	if (!p->stop)
+		finish(p, file);
+	free(p->pinst);
+	if (p->nerrors > 0) {
+		conf_free(p->conf);
+		return NULL;
+	}
+	return p->conf;
+}
+
+struct conf *
+conf_parse_buf(const char *filename, const char *buf, size_t len,
+    struct conf_diag *diag)
+{
+	struct conf_parser p;
+
+	if (parser_init(&p, diag, filename) < 0)
+		return NULL;
+	if ((p.file = intern_file(&p, filename)) == NULL)
+		conf_perr_at(&p, filename, 0, "out of memory");
+	else
+		parse_text(&p, buf, len);
+	return parser_done(&p, filename);
+}
+
+struct conf *
+conf_load(const char *path, struct conf_diag *diag)
+{
+	struct conf_parser p;
+
+	if (parser_init(&p, diag, path) < 0)
+		return NULL;
+	p.include = include_glob;
+	load_file(&p, path);
+	return parser_done(&p, path);
+}
+
+void
+conf_free(struct conf *conf)
+{
+	size_t i;
+
+	if (conf == NULL)
+		return;
+	for (i = 0; i < conf->ninstances; i++)
+		free(conf->instances[i].vips);
+	free(conf->instances);
+	for (i = 0; i < conf->nfiles; i++)
+		free(conf->files[i]);
+	free(conf->files);
+	free(conf);
+}

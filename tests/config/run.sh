@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Golden configuration tests: `vipd -t -D -f X.conf` must print exactly X.out.
+#
+# X.out holds the messages (stderr), then the canonical dump (stdout), then
+# "exit N" (0 accepted, 1 refused).  stderr and stdout are captured apart and
+# joined in that order, so stdio buffering cannot reorder them.
+#
+#   VIPD=path   the binary (default: build/vipd of this tree)
+#   UPDATE=1    rewrite the .out files from the current output (then review
+#               them with git diff)
+#
+# Prints "config: N passed, N failed" last; exits 1 if any failed.
+
+here=$(cd "$(dirname "$0")" && pwd)
+vipd=${VIPD:-$here/../../build/vipd}
+case $vipd in /*) ;; *) vipd=$(pwd)/$vipd ;; esac
+
+if [ ! -x "$vipd" ]; then
+	echo "config: $vipd not found (build it first)"
+	echo "config: 0 passed, 1 failed"
+	exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vipd-config.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+pass=0
+fail=0
+# File names in messages are relative to this directory, as in the .out files.
+cd "$here" || exit 1
+for conf in *.conf; do
+	name=${conf%.conf}
+	"$vipd" -t -D -f "$conf" >"$tmp/stdout" 2>"$tmp/stderr"
+	rc=$?
+	{
+		cat "$tmp/stderr" "$tmp/stdout"
+		echo "exit $rc"
+	} >"$tmp/got"
+	if [ "${UPDATE:-0}" = 1 ]; then
+		cp "$tmp/got" "$name.out"
+	fi
+	if [ -f "$name.out" ] && cmp -s "$tmp/got" "$name.out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $conf"
+		if [ -f "$name.out" ]; then
+			diff -u "$name.out" "$tmp/got" | head -40
+		else
+			echo "  missing $name.out"
+		fi
+	fi
+done
+
+echo "config: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
