@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: ISC */
+/* Daemon setup and teardown: interfaces, instances, netlink and control wired into the loop. */
+#include <sys/epoll.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/control.h"
+#include "agent/ctl_proto.h"
+#include "agent/daemon.h"
+#include "agent/iface.h"
+#include "agent/instance.h"
+#include "agent/status.h"
+#include "netlink/nl.h"
+
+static void
+nl_cb(int fd, uint32_t events, void *arg)
+{
+	struct vipd *v = arg;
+	uint64_t now;
+	size_t i;
+
+	(void)fd;
+	(void)events;
+	if (nl_monitor_read(v->nl, vipd_iface_nl_event, v) == 0 ||
+	    errno != ENOBUFS)
+		return;
+	/* Events were lost: ask the kernel for the whole truth again. */
+	log_warnx("netlink monitor overrun; resynchronising");
+	now = loop_now();
+	for (i = 0; i < v->nifaces; i++)
+		vipd_iface_refresh(v, &v->ifaces[i]);
+	for (i = 0; i < v->ninsts; i++)
+		vipd_instance_link(&v->insts[i], now);
+}
+
+static void
+stop_cb(int signo, void *arg)
+{
+	struct vipd *v = arg;
+
+	log_info("received %s, shutting down", strsignal(signo));
+	loop_stop(v->loop);
+}
+
+static void
+hup_cb(int signo, void *arg)
+{
+	(void)signo;
+	(void)arg;
+	log_warnx("SIGHUP: reloading is not supported yet; restart vipd "
+	    "to apply a new configuration");
+}
+
+static json_t *
+ctl_handler(const struct ctl_request *req, void *arg, char *err,
+    size_t errlen)
+{
+	struct vipd *v = arg;
+
+	switch (req->cmd) {
+	case CTL_CMD_STATUS:
+		return vipd_status_json(v);
+	default:
+		snprintf(err, errlen, "%s: not supported by this vipd",
+		    ctl_cmd_name(req->cmd));
+		return NULL;
+	}
+}
+
+/* The control server sees the loop as an opaque pointer. */
+static int
+ctl_add(void *l, int fd, uint32_t events, void (*cb)(int, uint32_t, void *),
+    void *arg)
+{
+	return loop_add_fd(l, fd, events, cb, arg);
+}
+
+static int
+ctl_mod(void *l, int fd, uint32_t events)
+{
+	return loop_mod_fd(l, fd, events);
+}
+
+static int
+ctl_del(void *l, int fd)
+{
+	return loop_del_fd(l, fd);
+}
+
+/* Remove configured VIPs a previous run may have left behind. */
+static void
+remove_leftovers(struct vipd *v)
+{
+	struct nl_addr a;
+	size_t i, k;
+
+	for (i = 0; i < v->conf->ninstances; i++) {
+		const struct conf_instance *c = &v->conf->instances[i];
+
+		for (k = 0; k < c->nvips; k++) {
+			const struct conf_vip *vip = &c->vips[k];
+			struct vipd_iface *ifp = vipd_iface_get(v,
+			    vip->dev[0] ? vip->dev : c->interface);
+
+			if (ifp == NULL || ifp->ifindex <= 0)
+				continue;
+			memset(&a, 0, sizeof(a));
+			a.family = vip->family;
+			memcpy(a.addr, vip->addr, 16);
+			a.prefixlen = vip->prefixlen;
+			if (nl_addr_del(v->nl, ifp->ifindex, &a) == 0)
+				log_info("%s: removed leftover %s/%u", ifp->name,
+				    vipd_addr_str(a.family, a.addr,
+				    (char[64]){ 0 }, 64), a.prefixlen);
+		}
+	}
+}
+
+static int
+setup_ifaces(struct vipd *v)
+{
+	size_t i, k;
+
+	/* Every interface first: instances keep pointers into the array. */
+	for (i = 0; i < v->conf->ninstances; i++) {
+		const struct conf_instance *c = &v->conf->instances[i];
+
+		if (vipd_iface_get(v, c->interface) == NULL)
+			return -1;
+		for (k = 0; k < c->nvips; k++)
+			if (c->vips[k].dev[0] &&
+			    vipd_iface_get(v, c->vips[k].dev) == NULL)
+				return -1;
+	}
+	for (i = 0; i < v->nifaces; i++) {
+		vipd_iface_refresh(v, &v->ifaces[i]);
+		if (v->ifaces[i].ifindex <= 0)
+			log_warnx("%s: no such interface (yet); waiting for it",
+			    v->ifaces[i].name);
+	}
+	remove_leftovers(v);
+	for (i = 0; i < v->nifaces; i++)
+		if (v->ifaces[i].ifindex > 0 &&
+		    vipd_iface_open(v, &v->ifaces[i]) < 0) {
+			log_warn("%s: cannot open sockets", v->ifaces[i].name);
+			return -1;
+		}
+	return 0;
+}
+
+int
+vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
+{
+	struct ctl_server_ops ops = {
+		.add = ctl_add, .mod = ctl_mod, .del = ctl_del,
+	};
+	struct ctl_handler handler = { .fn = ctl_handler, .arg = v };
+	uint64_t now;
+	size_t i;
+
+	v->conf = conf;
+	clock_gettime(CLOCK_REALTIME, &v->started_at);
+	/* keepalived's default router_id is the host name. */
+	if (conf->router_id[0] == '\0' &&
+	    gethostname(conf->router_id, sizeof(conf->router_id) - 1) < 0)
+		conf->router_id[0] = '\0';
+	/* keepalived's defaults: 5 GARPs, 5 more after 5 s. */
+	v->vip_lifetime_s = 3;
+	v->garp_repeat = 5;
+	v->garp_delay_us = 5000000;
+	if ((v->loop = loop_new()) == NULL) {
+		log_warn("event loop");
+		return -1;
+	}
+	if ((v->nl = nl_open()) == NULL) {
+		log_warn("netlink");
+		return -1;
+	}
+	if (loop_add_fd(v->loop, nl_monitor_fd(v->nl), EPOLLIN, nl_cb, v) < 0 ||
+	    loop_signal(v->loop, SIGTERM, stop_cb, v) < 0 ||
+	    loop_signal(v->loop, SIGINT, stop_cb, v) < 0 ||
+	    loop_signal(v->loop, SIGHUP, hup_cb, v) < 0) {
+		log_warn("event loop setup");
+		return -1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (setup_ifaces(v) < 0)
+		return -1;
+	v->insts = calloc(conf->ninstances ? conf->ninstances : 1,
+	    sizeof(*v->insts));
+	if (v->insts == NULL)
+		return -1;
+	for (i = 0; i < conf->ninstances; i++, v->ninsts++)
+		vipd_instance_init(v, &v->insts[i], &conf->instances[i],
+		    vipd_iface_get(v, conf->instances[i].interface));
+	ops.loop = v->loop;
+	v->ctl = ctl_server_open(sockpath, &ops, &handler);
+	if (v->ctl == NULL) {
+		log_warn("control socket %s", sockpath);
+		return -1;
+	}
+	now = loop_now();
+	for (i = 0; i < v->ninsts; i++)
+		vipd_instance_start(&v->insts[i], now);
+	return 0;
+}
+
+void
+vipd_teardown(struct vipd *v)
+{
+	uint64_t now = loop_now();
+	size_t i;
+
+	for (i = 0; i < v->ninsts; i++)
+		vipd_instance_shutdown(&v->insts[i], now);
+	if (v->ctl != NULL)
+		ctl_server_close(v->ctl);
+	for (i = 0; i < v->nifaces; i++)
+		vipd_iface_close(v, &v->ifaces[i]);
+	free(v->insts);
+	free(v->ifaces);
+	if (v->nl != NULL)
+		nl_close(v->nl);
+	loop_free(v->loop);
+	conf_free(v->conf);
+	memset(v, 0, sizeof(*v));
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: ISC */
+/* vipd: command line, configuration test, daemonisation and pid file. */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/conf.h"
+#include "agent/ctl_proto.h"
+#include "agent/daemon.h"
+#include "agent/log.h"
+#include "agent/vipd.h"
+
+#define VIPD_CONF_DEFAULT	"/etc/vipd/vipd.conf"
+#define VIPD_CONF_KEEPALIVED	"/etc/keepalived/keepalived.conf"
+#define VIPD_PID_DEFAULT	"/run/vipd.pid"
+
+struct options {
+	const char *conf;
+	const char *pidfile;
+	const char *sock;
+	bool foreground;
+	bool log_console;
+	bool detail;
+	bool test;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: vipd [-nlDtv] [-f FILE] [-p PIDFILE] [-s SOCKET]\n"
+	    "  -f, --use-file FILE    configuration (default %s,\n"
+	    "                         else %s)\n"
+	    "  -n, --dont-fork        stay in the foreground\n"
+	    "  -l, --log-console      log to stderr instead of syslog\n"
+	    "  -D, --log-detail       verbose logging; with -t, print the "
+	    "parsed configuration\n"
+	    "  -t, --config-test      check the configuration and exit\n"
+	    "  -p, --pid FILE         pid file (default %s)\n"
+	    "  -s, --socket PATH      control socket (default %s)\n"
+	    "  -v, --version          print the version and exit\n"
+	    "  -h, --help             this text\n",
+	    VIPD_CONF_DEFAULT, VIPD_CONF_KEEPALIVED, VIPD_PID_DEFAULT,
+	    CTL_SOCKET_PATH);
+}
+
+static void
+parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "use-file", required_argument, NULL, 'f' },
+		{ "dont-fork", no_argument, NULL, 'n' },
+		{ "log-console", no_argument, NULL, 'l' },
+		{ "log-detail", no_argument, NULL, 'D' },
+		{ "config-test", no_argument, NULL, 't' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "f:nlDtp:s:vh", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f': o->conf = optarg; break;
+		case 'n': o->foreground = true; break;
+		case 'l': o->log_console = true; break;
+		case 'D': o->detail = true; break;
+		case 't': o->test = true; break;
+		case 'p': o->pidfile = optarg; break;
+		case 's': o->sock = optarg; break;
+		case 'v':
+			printf("vipd %s\n", VIPD_VERSION);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "vipd: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage(stderr);
+		exit(2);
+	}
+	if (o->conf == NULL)
+		o->conf = access(VIPD_CONF_DEFAULT, F_OK) == 0 ?
+		    VIPD_CONF_DEFAULT : VIPD_CONF_KEEPALIVED;
+}
+
+/* Load the configuration, printing every error and warning. */
+static struct conf *
+load_conf(const char *path)
+{
+	struct conf_diag d = { 0 };
+	struct conf *c;
+	size_t i;
+
+	c = conf_load(path, &d);
+	for (i = 0; i < d.nmsgs; i++)
+		fprintf(stderr, "%s\n", d.msgs[i].text);
+	if (c == NULL && d.nerrors == 0)
+		fprintf(stderr, "vipd: %s: %s\n", path, strerror(errno));
+	conf_diag_free(&d);
+	return c;
+}
+
+/* An exclusive lock on the pid file keeps a second vipd out. */
+static int
+pidfile_open(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			errno = EEXIST;
+		close(fd);
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { .pidfile = VIPD_PID_DEFAULT,
+	    .sock = CTL_SOCKET_PATH };
+	struct vipd v = { 0 };
+	struct conf *conf;
+	int pidfd, rc = 1;
+
+	parse_args(argc, argv, &o);
+	if ((conf = load_conf(o.conf)) == NULL)
+		return 1;
+	if (o.test) {
+		if (o.detail)
+			conf_print(stdout, conf);
+		conf_free(conf);
+		return 0;
+	}
+	if (geteuid() != 0)
+		fprintf(stderr, "vipd: warning: not running as root; raw "
+		    "sockets and address changes will fail\n");
+	log_init("vipd", o.log_console, o.detail);
+	if (!o.foreground && daemon(0, 0) < 0)
+		fatal("daemon");
+	if ((pidfd = pidfile_open(o.pidfile)) < 0) {
+		if (errno == EEXIST)
+			fatalx("%s is locked: is another vipd running?",
+			    o.pidfile);
+		fatal("pid file %s", o.pidfile);
+	}
+	log_info("vipd %s starting with %s (%zu instance%s)", VIPD_VERSION,
+	    o.conf, conf->ninstances, conf->ninstances == 1 ? "" : "s");
+	if (vipd_setup(&v, conf, o.sock) == 0) {
+		if (loop_run(v.loop) == 0)
+			rc = 0;
+		else
+			log_warn("event loop");
+	}
+	vipd_teardown(&v);
+	unlink(o.pidfile);
+	close(pidfd);
+	log_info("vipd exiting");
+	return rc;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: ISC */
+/* What `vipctl status` shows: the daemon's state as a JSON object. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/instance.h"
+#include "agent/status.h"
+
+static const char *const drop_names[VIPD_DROP__MAX - VRRP_PKT_ERR__MAX] = {
+	[VIPD_DROP_VERSION - VRRP_PKT_ERR__MAX] = "version_mismatch",
+	[VIPD_DROP_INTERVAL - VRRP_PKT_ERR__MAX] = "interval_mismatch",
+	[VIPD_DROP_AUTH - VRRP_PKT_ERR__MAX] = "auth_mismatch",
+	[VIPD_DROP_DST - VRRP_PKT_ERR__MAX] = "destination",
+	[VIPD_DROP_OWN - VRRP_PKT_ERR__MAX] = "own_advert",
+	[VIPD_DROP_OWNER_CONFLICT - VRRP_PKT_ERR__MAX] = "owner_conflict",
+};
+
+const char *
+vipd_drop_name(int reason)
+{
+	if (reason >= 0 && reason < VRRP_PKT_ERR__MAX)
+		return vrrp_pkt_errname((enum vrrp_pkt_err)reason);
+	if (reason >= VRRP_PKT_ERR__MAX && reason < VIPD_DROP__MAX)
+		return drop_names[reason - VRRP_PKT_ERR__MAX];
+	return "unknown";
+}
+
+const char *
+vipd_wall_str(const struct timespec *ts, char *buf, size_t len)
+{
+	struct tm tm;
+	char base[20];
+
+	gmtime_r(&ts->tv_sec, &tm);
+	if (strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		base[0] = 0;
+	snprintf(buf, len, "%s.%03dZ", base, (int)(ts->tv_nsec / 1000000) % 1000);
+	return buf;
+}
+
+static json_t *
+counters_json(const struct vipd_counters *c)
+{
+	json_t *drops = json_object();
+	int r;
+
+	/* The codec's OK slot is not a drop. */
+	for (r = 1; r < VIPD_DROP__MAX; r++)
+		json_object_set_new(drops, vipd_drop_name(r),
+		    json_integer((json_int_t)c->drops[r]));
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+	    "adverts_received", (json_int_t)c->adverts_received,
+	    "adverts_sent", (json_int_t)c->adverts_sent,
+	    "became_master", (json_int_t)c->became_master,
+	    "prio0_received", (json_int_t)c->prio0_received,
+	    "prio0_sent", (json_int_t)c->prio0_sent,
+	    "garp_sent", (json_int_t)c->garp_sent,
+	    "address_list_mismatch", (json_int_t)c->address_list_mismatch,
+	    "send_errors", (json_int_t)c->send_errors,
+	    "drops", drops);
+}
+
+static json_t *
+transition_json(const struct vipd_transition *t)
+{
+	char at[48];
+
+	if (!t->valid)
+		return json_null();
+	return json_pack("{s:s,s:s,s:s,s:s}",
+	    "from", vrrp_state_name(t->from), "to", vrrp_state_name(t->to),
+	    "reason", t->reason, "at", vipd_wall_str(&t->at, at, sizeof(at)));
+}
+
+static json_t *
+vips_json(const struct conf_instance *c)
+{
+	json_t *a = json_array();
+	char abuf[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN + 24];
+	size_t i;
+
+	for (i = 0; i < c->nvips; i++) {
+		const struct conf_vip *v = &c->vips[i];
+
+		snprintf(s, sizeof(s), "%s/%u%s%s",
+		    vipd_addr_str(v->family, v->addr, abuf, sizeof(abuf)),
+		    v->prefixlen, v->dev[0] ? " dev " : "", v->dev);
+		json_array_append_new(a, json_string(s));
+	}
+	return a;
+}
+
+static json_t *
+instance_json(const struct vipd_instance *inst)
+{
+	const struct conf_instance *c = inst->conf;
+	const struct vrrp_fsm *f = &inst->fsm;
+	char mbuf[INET6_ADDRSTRLEN], pbuf[INET6_ADDRSTRLEN];
+	json_t *o;
+
+	o = json_pack("{s:s,s:s,s:i,s:i,s:s,s:s,s:i,s:i,s:i,s:i,s:f,s:f,"
+	    "s:b,s:i,s:b}",
+	    "name", c->name, "interface", c->interface, "vrid", c->vrid,
+	    "version", c->version,
+	    "family", c->family == AF_INET6 ? "inet6" : "inet",
+	    "state", vrrp_state_name(f->state),
+	    "priority", c->priority, "effective_priority", f->priority,
+	    "advert_interval_ms", (int)c->advert_int_cs * 10,
+	    "master_adver_interval_ms", (int)(f->master_adver_int_us / 1000),
+	    "skew_time_ms", (double)vrrp_fsm_skew_us(f) / 1000.0,
+	    "master_down_interval_ms",
+	    (double)vrrp_fsm_master_down_us(f) / 1000.0,
+	    "preempt", !c->nopreempt, "preempt_delay_ms",
+	    (int)c->preempt_delay_ms, "vips_installed", inst->vips_installed);
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "master_address", f->master_known ?
+	    json_string(vipd_addr_str(c->family, f->master_addr, mbuf,
+	    sizeof(mbuf))) : json_null());
+	json_object_set_new(o, "master_priority", f->master_known ?
+	    json_integer(f->master_priority) : json_null());
+	json_object_set_new(o, "primary_address",
+	    inst->iface->af[vipd_afi(c->family)].has_src ?
+	    json_string(vipd_addr_str(c->family,
+	    inst->iface->af[vipd_afi(c->family)].src, pbuf, sizeof(pbuf))) :
+	    json_null());
+	json_object_set_new(o, "vips", vips_json(c));
+	json_object_set_new(o, "fault_reason", inst->fault_reason[0] ?
+	    json_string(inst->fault_reason) : json_null());
+	json_object_set_new(o, "address_list_mismatch_peer",
+	    inst->mismatch_peer[0] ? json_string(inst->mismatch_peer) :
+	    json_null());
+	json_object_set_new(o, "last_transition", transition_json(&inst->last));
+	json_object_set_new(o, "counters", counters_json(&inst->cnt));
+	return o;
+}
+
+static json_t *
+ifaces_json(const struct vipd *v)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < v->nifaces; i++) {
+		const struct vipd_iface *ifp = &v->ifaces[i];
+
+		json_array_append_new(a, json_pack("{s:s,s:i,s:b,s:I,s:I}",
+		    "name", ifp->name, "ifindex", ifp->ifindex, "up", ifp->up,
+		    "drops_unknown_vrid", (json_int_t)ifp->drops_unknown_vrid,
+		    "drops_undecodable", (json_int_t)ifp->drops_undecodable));
+	}
+	return a;
+}
+
+json_t *
+vipd_status_json(const struct vipd *v)
+{
+	char at[48];
+	json_t *o, *insts;
+	size_t i;
+
+	insts = json_array();
+	for (i = 0; i < v->ninsts; i++)
+		json_array_append_new(insts, instance_json(&v->insts[i]));
+	o = json_pack("{s:s,s:i,s:s,s:s,s:o,s:o}",
+	    "version", VIPD_VERSION, "pid", (int)getpid(),
+	    "router_id", v->conf->router_id,
+	    "started_at", vipd_wall_str(&v->started_at, at, sizeof(at)),
+	    "instances", insts, "interfaces", ifaces_json(v));
+	return o;
+}
