@@ -40,7 +40,9 @@ TEST_nlmsg_SRCS := netlink/nl_msg.c
 TEST_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
 TEST_control_SRCS := agent/control.c agent/ctl_proto.c
 TEST_loop_SRCS := agent/loop.c
-TEST_LIBS      := -lcmocka -lmnl -ljansson
+TEST_postfix_SRCS := healthcheck/postfix_conf.c healthcheck/master.c \
+                     healthcheck/queue.c healthcheck/postqueue.c agent/loop.c
+TEST_LIBS      := -lcmocka -lmnl -ljansson -lssl -lcrypto
 
 UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_NAMES:%=$(B)/test/test_%)
@@ -49,6 +51,8 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_pkt_SRCS  := vrrp/pkt.c
 FUZZ_conf_SRCS := agent/conf.c agent/conf_kw.c agent/conf_lex.c agent/conf_print.c
 FUZZ_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
+FUZZ_queue_record_SRCS := healthcheck/queue.c healthcheck/postqueue.c \
+                          healthcheck/postfix_conf.c agent/loop.c
 
 .PHONY: all clean check unit system fuzz fuzz-build demo deps install bench
 

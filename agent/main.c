@@ -24,6 +24,7 @@
 struct options {
 	const char *conf;
 	const char *pidfile;
+	const char *vrrp_pidfile;	/* keepalived's -r: same process here */
 	const char *sock;
 	bool foreground;
 	bool log_console;
@@ -46,7 +47,10 @@ usage(FILE *out)
 	    "  -p, --pid FILE         pid file (default %s)\n"
 	    "  -s, --socket PATH      control socket (default %s)\n"
 	    "  -v, --version          print the version and exit\n"
-	    "  -h, --help             this text\n",
+	    "  -h, --help             this text\n"
+	    "keepalived compatibility: -P/--vrrp, -R/--dont-respawn and\n"
+	    "-B/--no_bfd are accepted and change nothing; -r/--vrrp_pid FILE\n"
+	    "also receives vipd's pid; -C/--check (LVS) is refused.\n",
 	    VIPD_CONF_DEFAULT, VIPD_CONF_KEEPALIVED, VIPD_PID_DEFAULT,
 	    CTL_SOCKET_PATH);
 }
@@ -64,11 +68,16 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "socket", required_argument, NULL, 's' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "vrrp", no_argument, NULL, 'P' },
+		{ "dont-respawn", no_argument, NULL, 'R' },
+		{ "no_bfd", no_argument, NULL, 'B' },
+		{ "vrrp_pid", required_argument, NULL, 'r' },
+		{ "check", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "f:nlDtp:s:vh", longopts,
+	while ((ch = getopt_long(argc, argv, "f:nlDtp:s:vhPRBr:C", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f': o->conf = optarg; break;
@@ -78,6 +87,13 @@ parse_args(int argc, char **argv, struct options *o)
 		case 't': o->test = true; break;
 		case 'p': o->pidfile = optarg; break;
 		case 's': o->sock = optarg; break;
+		case 'P': case 'R': case 'B':
+			break;	/* vipd is only VRRP, in one process */
+		case 'r': o->vrrp_pidfile = optarg; break;
+		case 'C':
+			fprintf(stderr, "vipd: -C/--check: LVS health checkers "
+			    "are not supported; vipd runs VRRP only\n");
+			exit(2);
 		case 'v':
 			printf("vipd %s\n", VIPD_VERSION);
 			exit(0);
@@ -148,7 +164,7 @@ main(int argc, char **argv)
 	    .sock = CTL_SOCKET_PATH };
 	struct vipd v = { 0 };
 	struct conf *conf;
-	int pidfd, rc = 1;
+	int pidfd, vpidfd = -1, rc = 1;
 
 	parse_args(argc, argv, &o);
 	if ((conf = load_conf(o.conf)) == NULL)
@@ -171,6 +187,9 @@ main(int argc, char **argv)
 			    o.pidfile);
 		fatal("pid file %s", o.pidfile);
 	}
+	if (o.vrrp_pidfile != NULL &&
+	    (vpidfd = pidfile_open(o.vrrp_pidfile)) < 0)
+		fatal("pid file %s", o.vrrp_pidfile);
 	log_info("vipd %s starting with %s (%zu instance%s)", VIPD_VERSION,
 	    o.conf, conf->ninstances, conf->ninstances == 1 ? "" : "s");
 	if (vipd_setup(&v, conf, o.sock) == 0) {
@@ -182,6 +201,10 @@ main(int argc, char **argv)
 	vipd_teardown(&v);
 	unlink(o.pidfile);
 	close(pidfd);
+	if (vpidfd >= 0) {
+		unlink(o.vrrp_pidfile);
+		close(vpidfd);
+	}
 	log_info("vipd exiting");
 	return rc;
 }

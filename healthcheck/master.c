@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: ISC */
+/* Postfix master liveness: master.pid, a pidfd in the loop, /proc comm and run state. */
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/loop.h"
+#include "healthcheck/master.h"
+
+struct hc_master {
+	struct loop *loop;
+	struct loop_timer timer;
+	uint64_t interval_us;
+	void (*cb)(const struct hc_master_result *, void *);
+	void *arg;
+	int pidfd;		/* -1, or a pidfd for pid in the loop */
+	pid_t pid;		/* the pid pidfd refers to */
+	bool no_pidfd;		/* kernel without pidfd_open: poll only */
+	struct hc_master_result res;
+	char pidfile[PATH_MAX];
+};
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool
+hc_master_parse_pid(const char *buf, size_t len, pid_t *pid)
+{
+	size_t i = 0;
+	long v = 0;
+	bool digits = false;
+
+	while (i < len && is_blank(buf[i]))
+		i++;
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		v = v * 10 + (buf[i] - '0');
+		if (v > INT_MAX)
+			return false;
+		digits = true;
+	}
+	while (i < len && is_blank(buf[i]))
+		i++;
+	if (!digits || i != len || v < 1)
+		return false;
+	*pid = (pid_t)v;
+	return true;
+}
+
+bool
+hc_master_parse_state(const char *buf, size_t len, char *state)
+{
+	size_t i;
+
+	for (i = len; i > 0; i--)
+		if (buf[i - 1] == ')')
+			break;
+	/* i is just past the last ')'; the state follows one space. */
+	if (i == 0 || len - i < 2 || buf[i] != ' ')
+		return false;
+	*state = buf[i + 1];
+	return true;
+}
+
+/* Read up to sz - 1 bytes of a small file, NUL-terminated; -1 + errno. */
+static ssize_t
+read_small(const char *path, char *buf, size_t sz)
+{
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return -1;
+	do
+		n = read(fd, buf, sz - 1);
+	while (n < 0 && errno == EINTR);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+static void
+set_result(struct hc_master *m, enum hc_class cls, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set_result(struct hc_master *m, enum hc_class cls, const char *fmt, ...)
+{
+	va_list ap;
+
+	m->res.cls = cls;
+	va_start(ap, fmt);
+	vsnprintf(m->res.reason, sizeof(m->res.reason), fmt, ap);
+	va_end(ap);
+}
+
+static void
+drop_pidfd(struct hc_master *m)
+{
+	if (m->pidfd < 0)
+		return;
+	loop_del_fd(m->loop, m->pidfd);
+	close(m->pidfd);
+	m->pidfd = -1;
+}
+
+static void
+pidfd_ready(int fd, uint32_t events, void *arg)
+{
+	struct hc_master *m = arg;
+
+	(void)fd;
+	(void)events;
+	drop_pidfd(m);
+	m->res.latency_us = 0;
+	m->res.pid = m->pid;
+	set_result(m, HC_FAILED, "postfix master (pid %d) exited", (int)m->pid);
+	m->cb(&m->res, m->arg);	/* last: cb may stop us */
+}
+
+/* Make sure a pidfd watches pid; false (result set) if it is gone. */
+static bool
+watch_pid(struct hc_master *m, pid_t pid)
+{
+	int fd;
+
+	if (pid != m->pid)
+		drop_pidfd(m);
+	m->pid = pid;
+	if (m->pidfd >= 0 || m->no_pidfd)
+		return true;
+	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0) {
+		if (errno == ENOSYS) {
+			m->no_pidfd = true;
+			return true;
+		}
+		if (errno == ESRCH)
+			set_result(m, HC_FAILED, "postfix master (pid %d) is "
+			    "not running", (int)pid);
+		else
+			set_result(m, HC_FAILED, "postfix master (pid %d): "
+			    "pidfd_open: %s", (int)pid, strerror(errno));
+		return false;
+	}
+	if (loop_add_fd(m->loop, fd, EPOLLIN, pidfd_ready, m) < 0) {
+		set_result(m, HC_FAILED, "postfix master (pid %d): cannot "
+		    "watch: %s", (int)pid, strerror(errno));
+		close(fd);
+		return false;
+	}
+	m->pidfd = fd;
+	return true;
+}
+
+/*
+ * Check comm and state of pid (after the pidfd was opened, so a pid
+ * reused since then is caught). True if the master is there (running or
+ * stopped).
+ */
+static bool
+check_proc(struct hc_master *m, pid_t pid)
+{
+	char path[64], buf[1024], state;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if ((n = read_small(path, buf, sizeof(buf))) < 0) {
+		set_result(m, HC_FAILED, "postfix master (pid %d) is not "
+		    "running", (int)pid);
+		return false;
+	}
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (strcmp(buf, "master") != 0) {
+		set_result(m, HC_FAILED, "no postfix master: pid %d in %s is "
+		    "\"%.32s\"", (int)pid, m->pidfile, buf);
+		return false;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((n = read_small(path, buf, sizeof(buf))) < 0 ||
+	    !hc_master_parse_state(buf, (size_t)n, &state))
+		state = 'X';	/* vanished between the two reads */
+	if (state == 'Z' || state == 'X' || state == 'x') {
+		set_result(m, HC_FAILED, "postfix master (pid %d) exited",
+		    (int)pid);
+		return false;
+	}
+	if (state == 'T' || state == 't')
+		set_result(m, HC_FAILED, "postfix master (pid %d) is stopped",
+		    (int)pid);
+	else
+		set_result(m, HC_OK, "postfix master (pid %d) is running",
+		    (int)pid);
+	return true;
+}
+
+static void
+check_once(struct hc_master *m)
+{
+	char buf[128];
+	ssize_t n;
+	pid_t pid;
+
+	m->res.pid = 0;
+	if ((n = read_small(m->pidfile, buf, sizeof(buf))) < 0) {
+		drop_pidfd(m);
+		set_result(m, HC_FAILED, "no postfix master: %s: %s",
+		    m->pidfile, strerror(errno));
+		return;
+	}
+	if (!hc_master_parse_pid(buf, (size_t)n, &pid)) {
+		drop_pidfd(m);
+		set_result(m, HC_FAILED, "no postfix master: %s: %s",
+		    m->pidfile, n == 0 ? "empty file" : "not a pid");
+		return;
+	}
+	m->res.pid = pid;
+	if (!watch_pid(m, pid))
+		return;
+	/* Only a live (possibly stopped) master keeps its pidfd. */
+	if (!check_proc(m, pid))
+		drop_pidfd(m);
+}
+
+static void
+master_tick(struct loop_timer *t, uint64_t now, void *arg)
+{
+	struct hc_master *m = arg;
+
+	(void)t;
+	check_once(m);
+	m->res.latency_us = loop_now() - now;
+	loop_timer_set(m->loop, &m->timer, now + m->interval_us);
+	m->cb(&m->res, m->arg);	/* last: cb may stop us */
+}
+
+struct hc_master *
+hc_master_start(struct loop *l, const char *queue_dir, uint64_t interval_us,
+    void (*cb)(const struct hc_master_result *, void *), void *arg)
+{
+	struct hc_master *m;
+
+	if (interval_us == 0 || cb == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	if ((size_t)snprintf(m->pidfile, sizeof(m->pidfile),
+	    "%s/pid/master.pid", queue_dir) >= sizeof(m->pidfile)) {
+		free(m);
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	m->loop = l;
+	m->interval_us = interval_us;
+	m->cb = cb;
+	m->arg = arg;
+	m->pidfd = -1;
+	loop_timer_init(&m->timer, master_tick, m);
+	if (loop_timer_set(l, &m->timer, loop_now()) < 0) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void
+hc_master_stop(struct hc_master *m)
+{
+	if (m == NULL)
+		return;
+	loop_timer_cancel(m->loop, &m->timer);
+	drop_pidfd(m);
+	free(m);
+}
