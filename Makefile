@@ -11,7 +11,7 @@ CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-missing-field-initializers
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -I. -MMD -MP
-LIBS_VIPD   := -lmnl -ljansson
+LIBS_VIPD   := -lmnl -ljansson -lssl -lcrypto
 LIBS_VIPCTL := -ljansson
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
@@ -42,6 +42,11 @@ TEST_control_SRCS := agent/control.c agent/ctl_proto.c
 TEST_loop_SRCS := agent/loop.c
 TEST_postfix_SRCS := healthcheck/postfix_conf.c healthcheck/master.c \
                      healthcheck/queue.c healthcheck/postqueue.c agent/loop.c
+TEST_smtp_reply_SRCS  := healthcheck/smtp_reply.c
+TEST_smtp_dialog_SRCS := healthcheck/smtp_dialog.c healthcheck/smtp_reply.c
+TEST_smtp_probe_SRCS  := healthcheck/smtp_probe.c healthcheck/smtp_dialog.c \
+                         healthcheck/smtp_reply.c healthcheck/tls.c \
+                         agent/loop.c agent/log.c
 TEST_LIBS      := -lcmocka -lmnl -ljansson -lssl -lcrypto
 
 UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
@@ -51,6 +56,7 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_pkt_SRCS  := vrrp/pkt.c
 FUZZ_conf_SRCS := agent/conf.c agent/conf_kw.c agent/conf_lex.c agent/conf_print.c
 FUZZ_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
+FUZZ_smtp_reply_SRCS  := healthcheck/smtp_reply.c
 FUZZ_queue_record_SRCS := healthcheck/queue.c healthcheck/postqueue.c \
                           healthcheck/postfix_conf.c agent/loop.c
 
