@@ -31,6 +31,7 @@ static const char *const reason_strs[VRRP_REASON_COUNT] = {
 	[VRRP_REASON_PRIORITY_ZERO] = "own priority dropped to 0",
 	[VRRP_REASON_SHUTDOWN] = "shutdown",
 	[VRRP_REASON_FAULT] = "fault",
+	[VRRP_REASON_HANDOVER] = "handed over (maintenance)",
 };
 
 const char *
@@ -116,6 +117,7 @@ enter(struct vrrp_fsm *f, enum vrrp_state to, enum vrrp_reason why,
 	f->state = to;
 	f->reason = why;
 	f->master_resigned = false;
+	f->handover = false;
 	clear_preempt(f);
 	if (to == VRRP_STATE_MASTER) {
 		/* We are the Master: our interval is the Master's interval. */
@@ -310,6 +312,14 @@ master_timer(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 	(void)ev;
 	if (now < f->deadline)
 		return;
+	if (f->handover) {
+		/* Nobody took over: keep serving, say so, advertise again. */
+		f->handover = false;
+		f->priority = f->handover_prio;
+		res->handover_failed = true;
+		master_readvertise(f, now, res);
+		return;
+	}
 	res->actions |= VRRP_ACT_SEND_ADVERT;
 	/* Stay on the original schedule unless a whole interval was missed. */
 	f->deadline += f->adver_int_us;
@@ -324,10 +334,14 @@ master_advert(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 	enum vrrp_reason why;
 
 	if (ev->priority == 0) {
-		master_readvertise(f, now, res);
+		/* Handing over: silence, or the taker's timer is reset. */
+		if (!f->handover)
+			master_readvertise(f, now, res);
 		return;
 	}
-	if (ev->priority > f->priority)
+	if (f->handover)
+		why = VRRP_REASON_HANDOVER;
+	else if (ev->priority > f->priority)
 		why = VRRP_REASON_HIGHER_PRIORITY;
 	else if (ev->priority == f->priority &&
 	    addr_cmp(f, ev->src, f->cfg.primary_addr) > 0)
@@ -348,7 +362,7 @@ master_priority(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 {
 	uint8_t prio = clamp_priority(f, ev->priority);
 
-	if (prio == f->priority)
+	if (prio == f->priority || f->handover)
 		return;
 	f->priority = prio;
 	if (prio == 0) {
@@ -361,10 +375,42 @@ master_priority(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 	master_readvertise(f, now, res);
 }
 
+/*
+ * Priority 0 tells Backups to take over after Skew_Time; the VIPs stay
+ * until the new Master's advert arrives (master_advert), so there is no gap.
+ */
+static void
+master_handover(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
+    uint64_t now, struct vrrp_fsm_result *res)
+{
+	(void)ev;
+	if (f->handover || f->priority == PRIO_OWNER)
+		return;
+	f->handover = true;
+	f->handover_prio = f->priority;
+	f->priority = 0;
+	res->actions |= VRRP_ACT_SEND_PRIO0;
+	f->deadline = now + vrrp_fsm_master_down_us(f);
+}
+
+/* Not Master: nothing to hand over, but stay out of the election. */
+static void
+idle_handover(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
+    uint64_t now, struct vrrp_fsm_result *res)
+{
+	struct vrrp_fsm_event pe = { .type = VRRP_EV_PRIORITY, .priority = 0 };
+
+	(void)ev;
+	if (f->state == VRRP_STATE_BACKUP)
+		backup_priority(f, &pe, now, res);
+	else
+		on_priority_idle(f, &pe, now, res);
+}
+
 /* ---- Dispatch ---- */
 
 #define N_STATES	(VRRP_STATE_FAULT + 1)
-#define N_EVENTS	(VRRP_EV_PRIORITY + 1)
+#define N_EVENTS	(VRRP_EV_HANDOVER + 1)
 
 /* NULL: the event is ignored in that state. */
 static void (*const handlers[N_STATES][N_EVENTS])(struct vrrp_fsm *,
@@ -373,6 +419,7 @@ static void (*const handlers[N_STATES][N_EVENTS])(struct vrrp_fsm *,
 		[VRRP_EV_STARTUP] = on_startup,
 		[VRRP_EV_FAULT] = on_fault,
 		[VRRP_EV_PRIORITY] = on_priority_idle,
+		[VRRP_EV_HANDOVER] = idle_handover,
 	},
 	[VRRP_STATE_BACKUP] = {
 		[VRRP_EV_SHUTDOWN] = on_shutdown,
@@ -380,6 +427,7 @@ static void (*const handlers[N_STATES][N_EVENTS])(struct vrrp_fsm *,
 		[VRRP_EV_ADVERT] = backup_advert,
 		[VRRP_EV_FAULT] = on_fault,
 		[VRRP_EV_PRIORITY] = backup_priority,
+		[VRRP_EV_HANDOVER] = idle_handover,
 	},
 	[VRRP_STATE_MASTER] = {
 		[VRRP_EV_SHUTDOWN] = on_shutdown,
@@ -387,11 +435,13 @@ static void (*const handlers[N_STATES][N_EVENTS])(struct vrrp_fsm *,
 		[VRRP_EV_ADVERT] = master_advert,
 		[VRRP_EV_FAULT] = on_fault,
 		[VRRP_EV_PRIORITY] = master_priority,
+		[VRRP_EV_HANDOVER] = master_handover,
 	},
 	[VRRP_STATE_FAULT] = {
 		[VRRP_EV_STARTUP] = on_startup,
 		[VRRP_EV_SHUTDOWN] = on_shutdown,
 		[VRRP_EV_PRIORITY] = on_priority_idle,
+		[VRRP_EV_HANDOVER] = idle_handover,
 	},
 };
 

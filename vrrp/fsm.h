@@ -51,6 +51,16 @@ enum vrrp_fsm_event_type {
 	VRRP_EV_ADVERT,		/* valid advert for this VR (caller checked) */
 	VRRP_EV_FAULT,		/* interface down, health fault: go FAULT */
 	VRRP_EV_PRIORITY,	/* effective priority is now .priority */
+	/*
+	 * Planned handover (maintenance): a Master advertises priority 0 but
+	 * keeps its VIPs until another router's advert shows it has taken
+	 * over, so service has no gap. If none does within
+	 * Master_Down_Interval, it stays Master at its former priority and
+	 * res.handover_failed is set. After a handover (or this event outside
+	 * MASTER) the effective priority is 0, so the router stays out of the
+	 * election until the caller restores it with VRRP_EV_PRIORITY.
+	 */
+	VRRP_EV_HANDOVER,
 };
 
 struct vrrp_fsm_event {
@@ -86,6 +96,7 @@ enum vrrp_reason {
 	VRRP_REASON_PRIORITY_ZERO,	/* MASTER -> BACKUP: own priority 0 */
 	VRRP_REASON_SHUTDOWN,		/* -> INIT */
 	VRRP_REASON_FAULT,		/* -> FAULT */
+	VRRP_REASON_HANDOVER,		/* MASTER -> BACKUP: planned handover done */
 	VRRP_REASON_COUNT
 };
 
@@ -110,6 +121,8 @@ struct vrrp_fsm {
 	bool preempt_pending;		/* preempt_delay runs since _since */
 	uint64_t preempt_since;
 	bool preempt_discarded;		/* lower adverts discarded */
+	bool handover;			/* MASTER handing over (VRRP_EV_HANDOVER) */
+	uint8_t handover_prio;		/* priority to go back to if it fails */
 	bool master_resigned;		/* priority 0 heard */
 };
 
@@ -119,6 +132,7 @@ struct vrrp_fsm_result {
 	enum vrrp_state from, to;
 	enum vrrp_reason reason;	/* VRRP_REASON_NONE unless changed */
 	uint64_t deadline;		/* fsm->deadline after the event */
+	bool handover_failed;		/* no router took over in time */
 };
 
 /* Set up in INIT with no deadline and the configured priority. */

@@ -740,6 +740,63 @@ static void test_priority_backup_drop_cancels_preempt(void **state)
 	       RS(MASTER_DOWN), ANY);
 }
 
+/* ---- Planned handover (maintenance) ---- */
+
+#define handover(x, now) ev(x, VRRP_EV_HANDOVER, now)
+
+static void test_handover_keeps_vips_until_taken(void **state)
+{
+	struct fx *x = *state;
+	uint64_t t = boot_master(x) + 100;
+
+	/* Priority 0 on the wire, VIPs kept; fallback after MDI at prio 0. */
+	expect(handover(x, t), VRRP_ACT_SEND_PRIO0, ST(MASTER), RS(NONE),
+	       t + 4 * SEC);
+	assert_int_equal(x->f.priority, 0);
+	assert_false(x->r.handover_failed);
+	/* A repeated request changes nothing. */
+	quiet(handover(x, t + 1), t + 4 * SEC);
+	/* The taker's advert, even at a low priority, completes it. */
+	expect(adv(x, t + 700000, 1, 100, PEER), VRRP_ACT_DEL_VIPS,
+	       ST(BACKUP), RS(HANDOVER), ANY);
+	assert_int_equal(x->f.priority, 0);
+	/* In maintenance: never takes the VIP back by itself. */
+	quiet(ev(x, VRRP_EV_TIMER, x->f.deadline), ANY);
+	assert_int_equal(x->f.state, ST(BACKUP));
+}
+
+static void test_handover_fails_without_taker(void **state)
+{
+	struct fx *x = *state;
+	uint64_t t = boot_master(x) + 100;
+
+	handover(x, t);
+	/* Silent while waiting: no answer to a priority-0 advert either. */
+	quiet(adv(x, t + 10, 0, 100, PEER), t + 4 * SEC);
+	quiet(prio(x, t + 20, 90), t + 4 * SEC);
+	quiet(ev(x, VRRP_EV_TIMER, t + 4 * SEC - 1), t + 4 * SEC);
+	expect(ev(x, VRRP_EV_TIMER, t + 4 * SEC), ADVERT, ST(MASTER),
+	       RS(NONE), t + 5 * SEC);
+	assert_true(x->r.handover_failed);
+	assert_int_equal(x->f.priority, 100);
+	assert_false(x->f.handover);
+}
+
+static void test_handover_outside_master(void **state)
+{
+	struct fx *x = *state;
+
+	boot_backup(x);
+	quiet(handover(x, T0 + 1), ANY);
+	assert_int_equal(x->f.priority, 0);
+	/* The owner cannot hand over: it owns the addresses. */
+	cfg_make(&x->c, 3, 255, 100);
+	vrrp_fsm_init(&x->f, &x->c);
+	ev(x, VRRP_EV_STARTUP, T0);
+	quiet(handover(x, T0 + 1), ANY);
+	assert_int_equal(x->f.priority, 255);
+}
+
 /* ---- Two routers on one simulated link ---- */
 
 struct sim {
@@ -858,8 +915,10 @@ static void check_invariants(const struct vrrp_fsm *f, enum vrrp_state before,
 	assert_int_equal(!!(r->actions & VRRP_ACT_ADD_VIPS), to_master);
 	assert_int_equal(!!(r->actions & VRRP_ACT_SEND_GARP), to_master);
 	assert_int_equal(!!(r->actions & VRRP_ACT_DEL_VIPS), from_master);
+	/* Priority 0 goes out when leaving MASTER or starting a handover. */
 	if (r->actions & VRRP_ACT_SEND_PRIO0)
-		assert_true(from_master);
+		assert_true(from_master ||
+		    (f->state == ST(MASTER) && f->handover));
 	if (r->actions & ADVERT)
 		assert_int_equal(f->state, ST(MASTER));
 	if (f->cfg.priority == 255)
@@ -868,8 +927,10 @@ static void check_invariants(const struct vrrp_fsm *f, enum vrrp_state before,
 		assert_true(f->priority <= 254);
 	if (f->state == ST(MASTER)) {
 		assert_true(f->master_known);
-		assert_true(f->priority > 0);
-		assert_int_equal(f->master_priority, f->priority);
+		/* Handing over: priority 0 on the wire, VIPs still here. */
+		assert_true(f->priority > 0 || f->handover);
+		if (!f->handover)
+			assert_int_equal(f->master_priority, f->priority);
 		assert_memory_equal(f->master_addr, f->cfg.primary_addr, 4);
 	}
 	if (!running)
@@ -883,12 +944,12 @@ static void random_event(uint64_t *seed, struct vrrp_fsm_event *e,
 {
 	static const uint8_t prios[] = { 0, 1, 50, 100, 150, 254, 255 };
 	static const uint32_t ints[] = { 0, 10, 50, 100, 300 };
-	/* weights out of 20: advert 12, timer 3, priority 2, the rest 1 */
-	static const uint8_t types[20] = { 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-					   2, 2, 2, 5, 5, 0, 4, 1 };
+	/* weights out of 21: advert 12, timer 3, priority 2, the rest 1 */
+	static const uint8_t types[21] = { 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+					   2, 2, 2, 5, 5, 0, 4, 1, 6 };
 
 	memset(e, 0, sizeof(*e));
-	e->type = (enum vrrp_fsm_event_type)types[rnd(seed) % 20];
+	e->type = (enum vrrp_fsm_event_type)types[rnd(seed) % 21];
 	e->priority = prios[rnd(seed) % sizeof(prios)];
 	e->adver_int_cs = ints[rnd(seed) % 5];
 	e->src = srcs + 4 * (rnd(seed) % 3);
@@ -978,7 +1039,10 @@ int main(void)
 		T(test_priority_backup_raise_preempts),
 		T(test_priority_backup_drop_cancels_preempt),
 		T(test_two_routers),
-		T(test_random_invariants),
+		T(test_handover_keeps_vips_until_taken),
+	T(test_handover_fails_without_taker),
+	T(test_handover_outside_master),
+	T(test_random_invariants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
