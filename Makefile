@@ -40,6 +40,7 @@ TEST_nlmsg_SRCS := netlink/nl_msg.c
 TEST_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
 TEST_control_SRCS := agent/control.c agent/ctl_proto.c
 TEST_loop_SRCS := agent/loop.c
+TEST_gate_SRCS := healthcheck/gate.c
 TEST_postfix_SRCS := healthcheck/postfix_conf.c healthcheck/master.c \
                      healthcheck/queue.c healthcheck/postqueue.c agent/loop.c
 TEST_smtp_reply_SRCS  := healthcheck/smtp_reply.c
