@@ -41,6 +41,8 @@ TEST_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
 TEST_control_SRCS := agent/control.c agent/ctl_proto.c
 TEST_loop_SRCS := agent/loop.c
 TEST_gate_SRCS := healthcheck/gate.c
+TEST_cmdline_SRCS := agent/cmdline.c
+TEST_notify_SRCS  := agent/notify.c agent/cmdline.c agent/loop.c agent/log.c
 TEST_postfix_SRCS := healthcheck/postfix_conf.c healthcheck/master.c \
                      healthcheck/queue.c healthcheck/postqueue.c agent/loop.c
 TEST_smtp_reply_SRCS  := healthcheck/smtp_reply.c
@@ -57,6 +59,7 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_pkt_SRCS  := vrrp/pkt.c
 FUZZ_conf_SRCS := agent/conf.c agent/conf_kw.c agent/conf_lex.c agent/conf_print.c
 FUZZ_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
+FUZZ_cmdline_SRCS := agent/cmdline.c
 FUZZ_smtp_reply_SRCS  := healthcheck/smtp_reply.c
 FUZZ_queue_record_SRCS := healthcheck/queue.c healthcheck/postqueue.c \
                           healthcheck/postfix_conf.c agent/loop.c
