@@ -24,7 +24,7 @@ endif
 
 # Every .c under these directories belongs to the daemon, except the mains
 # of other programs.
-VIPD_SRCS   := $(sort $(wildcard agent/*.c vrrp/*.c netlink/*.c))
+VIPD_SRCS   := $(sort $(wildcard agent/*.c vrrp/*.c netlink/*.c healthcheck/*.c))
 VIPCTL_SRCS := $(sort $(wildcard vipctl/*.c)) agent/ctl_proto.c
 
 VIPD_OBJS   := $(VIPD_SRCS:%.c=$(B)/obj/%.o)
@@ -34,7 +34,7 @@ VIPCTL_OBJS := $(VIPCTL_SRCS:%.c=$(B)/obj/%.o)
 # modules only: no root, no network) and runs under ASan/UBSan.
 TEST_pkt_SRCS  := vrrp/pkt.c
 TEST_fsm_SRCS  := vrrp/fsm.c
-TEST_conf_SRCS := agent/conf.c agent/conf_kw.c agent/conf_lex.c agent/conf_print.c
+TEST_conf_SRCS := agent/conf.c agent/conf_addr.c agent/conf_checks.c agent/conf_kw.c agent/conf_lex.c agent/conf_load.c agent/conf_print.c agent/conf_vrrp.c
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
 TEST_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
@@ -57,7 +57,7 @@ UNIT_BINS  := $(UNIT_NAMES:%=$(B)/test/test_%)
 
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_pkt_SRCS  := vrrp/pkt.c
-FUZZ_conf_SRCS := agent/conf.c agent/conf_kw.c agent/conf_lex.c agent/conf_print.c
+FUZZ_conf_SRCS := agent/conf.c agent/conf_addr.c agent/conf_checks.c agent/conf_kw.c agent/conf_lex.c agent/conf_load.c agent/conf_print.c agent/conf_vrrp.c
 FUZZ_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
 FUZZ_cmdline_SRCS := agent/cmdline.c
 FUZZ_smtp_reply_SRCS  := healthcheck/smtp_reply.c

@@ -1,24 +1,18 @@
 /* SPDX-License-Identifier: ISC */
-/* Configuration engine: statements and blocks, validation, file loading. */
+/* Configuration engine: statements and blocks, instance validation, API. */
 
 #include <sys/socket.h>
-#include <sys/stat.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <glob.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "agent/conf.h"
 #include "agent/conf_kw.h"
 #include "agent/conf_lex.h"
 
 #define NEST_MAX	16	/* brace depth allowed inside a skipped block */
-#define FILES_MAX	256	/* files read in one load, includes counted */
 
 /* Diagnostics ---------------------------------------------------------- */
 
@@ -91,7 +85,7 @@ block_close(struct conf_parser *p)
 static struct conf_where *
 seen_table(struct conf_parser *p, enum conf_blk b)
 {
-	size_t n = p->conf->ninstances;
+	size_t n = p->conf->ninstances, nc = p->conf->nchecks;
 
 	if (b == CONF_BLK_GLOBAL)
 		return p->seen_global;
@@ -99,6 +93,8 @@ seen_table(struct conf_parser *p, enum conf_blk b)
 		return p->pinst[n - 1].seen;
 	if (b == CONF_BLK_AUTH && n > 0)
 		return p->pinst[n - 1].seen_auth;
+	if ((b == CONF_BLK_SMTP_CHECK || b == CONF_BLK_POSTFIX_CHECK) && nc > 0)
+		return p->pcheck[nc - 1].seen;
 	return NULL;
 }
 
@@ -125,7 +121,19 @@ check_use(struct conf_parser *p, const struct conf_kw *k,
 	return false;
 }
 
-static int kw_include(struct conf_parser *, const struct conf_stmt *);
+static int
+kw_include(struct conf_parser *p, const struct conf_stmt *st)
+{
+	if (p->include == NULL)
+		conf_perr(p, "include: not available here (the configuration "
+		    "was not read from a file)");
+	else if (p->include_depth >= CONF_INCLUDE_DEPTH_MAX)
+		conf_perr(p, "include: nested more than %d deep",
+		    CONF_INCLUDE_DEPTH_MAX);
+	else
+		p->include(p, st->argv[1]);
+	return 0;
+}
 
 static const struct conf_kw include_kw = {
 	"include", CONF_BLK_NONE, 1, 1, kw_include,
@@ -139,16 +147,17 @@ dispatch(struct conf_parser *p, const struct conf_stmt *st, bool opens)
 	size_t idx = 0;
 	struct conf_where *seen;
 
-	if (!strcmp(st->argv[0], "include"))
+	if (!strcmp(st->argv[0], "include")) {
 		k = &include_kw;
-	else if (b == CONF_BLK_VIPS && !opens) {
-		conf_kw_vip_line(p, st);
-		return;
+	} else if (conf_kw_is_list(b)) {
+		if (!opens) {
+			conf_kw_list_line(p, b, st);
+			return;
+		}
+		conf_perr(p, "%s: unexpected \"{\"", conf_kw_blk_name(b));
+		goto skip;
 	} else if ((k = conf_kw_find(b, st->argv[0], &idx)) == NULL) {
-		if (b == CONF_BLK_VIPS)
-			conf_perr(p, "virtual_ipaddress: unexpected \"{\"");
-		else
-			conf_kw_unknown(p, b, st->argv[0]);
+		conf_kw_unknown(p, b, st->argv[0]);
 		goto skip;
 	}
 	/* Seen even if misused: one error, not a "missing" one later too. */
@@ -252,8 +261,8 @@ parse_line(struct conf_parser *p, struct conf_stmt *st, const char *line,
 	}
 }
 
-static void
-parse_text(struct conf_parser *p, const char *buf, size_t len)
+void
+conf_parse_text(struct conf_parser *p, const char *buf, size_t len)
 {
 	struct conf_stmt *st;
 	const char *nl, *end = buf + len;
@@ -382,6 +391,8 @@ finish_instance(struct conf_parser *p, struct conf_instance *in,
 	finish_advert(p, in, pi);
 	finish_auth(p, in, pi);
 	finish_preempt(p, in, pi);
+	conf_vrrp_finish(p, in, pi);
+	conf_addr_finish(p, in, pi);
 }
 
 /* Two instances may not share a VRID on one interface and family. */
@@ -426,17 +437,52 @@ finish(struct conf_parser *p, const char *file)
 	else if (p->depth > 0)
 		conf_perr_at(p, f->at.file, f->at.line, "\"%s\" block is not "
 		    "closed at the end of the file", conf_kw_blk_name(f->kind));
+	conf_vrrp_finish_globals(p);
 	for (i = 0; i < p->conf->ninstances; i++)
 		finish_instance(p, &p->conf->instances[i], &p->pinst[i]);
 	finish_unique(p);
+	conf_checks_finish(p);
 	if (p->conf->ninstances == 0 && p->nerrors == 0)
 		conf_pwarn_at(p, file, 0, "no vrrp_instance defined");
 }
 
-/* Files ---------------------------------------------------------------- */
+/* API ------------------------------------------------------------------ */
 
-static const char *
-intern_file(struct conf_parser *p, const char *name)
+int
+conf_parser_init(struct conf_parser *p, struct conf_diag *diag,
+    const char *file)
+{
+	memset(p, 0, sizeof(*p));
+	p->diag = diag;
+	p->stack[0].kind = CONF_BLK_TOP;
+	if ((p->conf = calloc(1, sizeof(*p->conf))) == NULL) {
+		conf_perr_at(p, file, 0, "out of memory");
+		return -1;
+	}
+	conf_vrrp_init(p->conf);
+	return 0;
+}
+
+struct conf *
+conf_parser_done(struct conf_parser *p, const char *file)
+{
+	size_t i;
+
+	if (!p->stop)
+		finish(p, file);
+	for (i = 0; i < p->conf->ninstances; i++)
+		free(p->pinst[i].ptracks);
+	free(p->pinst);
+	free(p->pcheck);
+	if (p->nerrors > 0) {
+		conf_free(p->conf);
+		return NULL;
+	}
+	return p->conf;
+}
+
+const char *
+conf_intern_file(struct conf_parser *p, const char *name)
 {
 	struct conf *c = p->conf;
 	char **v, *s;
@@ -451,199 +497,34 @@ intern_file(struct conf_parser *p, const char *name)
 	return s;
 }
 
-/* Read a regular file whole.  Returns NULL, or why not. */
-static const char *
-read_file(const char *path, char **bufp, size_t *lenp, struct stat *sb)
-{
-	const char *why = NULL;
-	size_t len = 0;
-	ssize_t n;
-	char *buf = NULL;
-	int fd;
-
-	/* O_NONBLOCK: a FIFO must not hang us; regular files ignore it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return strerror(errno);
-	if (fstat(fd, sb) < 0)
-		why = strerror(errno);
-	else if (!S_ISREG(sb->st_mode))
-		why = S_ISDIR(sb->st_mode) ? strerror(EISDIR) :
-		    "not a regular file";
-	else if (sb->st_size > (off_t)CONF_FILE_MAX)
-		why = "larger than 16 MiB";
-	else if ((buf = malloc((size_t)sb->st_size + 1)) == NULL)
-		why = strerror(errno);
-	while (why == NULL && len <= (size_t)sb->st_size) {
-		n = read(fd, buf + len, (size_t)sb->st_size + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			why = strerror(errno);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	if (why == NULL && len > (size_t)sb->st_size)
-		why = "changed while being read";
-	close(fd);
-	if (why != NULL) {
-		free(buf);
-		return why;
-	}
-	*bufp = buf;
-	*lenp = len;
-	return NULL;
-}
-
-static void
-load_file(struct conf_parser *p, const char *path)
-{
-	const char *why, *name, *file = p->file;
-	int i, line = p->line, d = p->include_depth;
-	struct stat sb;
-	size_t len = 0;
-	char *buf = NULL;
-
-	if ((why = read_file(path, &buf, &len, &sb)) != NULL) {
-		if (file == NULL)
-			conf_perr_at(p, path, 0, "cannot read: %s", why);
-		else
-			conf_perr(p, "include: cannot read \"%s\": %s", path,
-			    why);
-		return;
-	}
-	for (i = 0; i < d; i++)
-		if (p->incl_dev[i] == sb.st_dev && p->incl_ino[i] == sb.st_ino)
-			break;
-	if (i < d)
-		conf_perr(p, "include: \"%s\" includes itself", path);
-	else if (p->files_read++ == FILES_MAX)
-		conf_perr(p, "include: more than %d files", FILES_MAX);
-	else if ((name = intern_file(p, path)) == NULL)
-		conf_perr_at(p, path, 0, "out of memory");
-	else {
-		p->incl_dev[d] = sb.st_dev;
-		p->incl_ino[d] = sb.st_ino;
-		p->file = name;
-		parse_text(p, buf, len);
-		p->file = file;
-		p->line = line;
-	}
-	free(buf);
-}
-
-static bool
-has_glob_magic(const char *s)
-{
-	return strpbrk(s, "*?[{") != NULL;
-}
-
-/* keepalived reads a relative pattern from the including file's directory. */
-static void
-include_glob(struct conf_parser *p, const char *pattern)
-{
-	const char *slash = strrchr(p->file, '/');
-	char *full = NULL;
-	glob_t g;
-	size_t i;
-	int rc;
-
-	if (pattern[0] != '/' && slash != NULL &&
-	    asprintf(&full, "%.*s/%s", (int)(slash - p->file), p->file,
-	    pattern) < 0) {
-		conf_perr(p, "out of memory");
-		return;
-	}
-	if (full != NULL)
-		pattern = full;
-	/* No GLOB_ERR: a missing directory is "no match", warned about. */
-	rc = glob(pattern, GLOB_BRACE, NULL, &g);
-	if (rc == GLOB_NOMATCH && has_glob_magic(pattern))
-		conf_pwarn_at(p, p->file, p->line, "include: no file matches "
-		    "\"%s\"", pattern);
-	else if (rc == GLOB_NOMATCH)
-		conf_perr(p, "include: cannot read \"%s\": %s", pattern,
-		    strerror(ENOENT));
-	else if (rc != 0)
-		conf_perr(p, "include: \"%s\": out of memory", pattern);
-	for (i = 0; rc == 0 && i < g.gl_pathc && !p->stop; i++) {
-		p->include_depth++;
-		load_file(p, g.gl_pathv[i]);
-		p->include_depth--;
-	}
-	globfree(&g);
-	free(full);
-}
-
-static int
-kw_include(struct conf_parser *p, const struct conf_stmt *st)
-{
-	if (p->include == NULL)
-		conf_perr(p, "include: not available here (the configuration "
-		    "was not read from a file)");
-	else if (p->include_depth >= CONF_INCLUDE_DEPTH_MAX)
-		conf_perr(p, "include: nested more than %d deep",
-		    CONF_INCLUDE_DEPTH_MAX);
-	else
-		p->include(p, st->argv[1]);
-	return 0;
-}
-
-/* API ------------------------------------------------------------------ */
-
-static int
-parser_init(struct conf_parser *p, struct conf_diag *diag, const char *file)
-{
-	memset(p, 0, sizeof(*p));
-	p->diag = diag;
-	p->stack[0].kind = CONF_BLK_TOP;
-	if ((p->conf = calloc(1, sizeof(*p->conf))) == NULL) {
-		conf_perr_at(p, file, 0, "out of memory");
-		return -1;
-	}
-	p->conf->vrrp_version = 2;	/* keepalived's default */
-	return 0;
-}
-
-static struct conf *
-parser_done(struct conf_parser *p, const char *file)
-{
-	if (!p->stop)
-		finish(p, file);
-	free(p->pinst);
-	if (p->nerrors > 0) {
-		conf_free(p->conf);
-		return NULL;
-	}
-	return p->conf;
-}
-
 struct conf *
 conf_parse_buf(const char *filename, const char *buf, size_t len,
     struct conf_diag *diag)
 {
 	struct conf_parser p;
 
-	if (parser_init(&p, diag, filename) < 0)
+	if (conf_parser_init(&p, diag, filename) < 0)
 		return NULL;
-	if ((p.file = intern_file(&p, filename)) == NULL)
+	if ((p.file = conf_intern_file(&p, filename)) == NULL)
 		conf_perr_at(&p, filename, 0, "out of memory");
 	else
-		parse_text(&p, buf, len);
-	return parser_done(&p, filename);
+		conf_parse_text(&p, buf, len);
+	return conf_parser_done(&p, filename);
 }
 
-struct conf *
-conf_load(const char *path, struct conf_diag *diag)
+static void
+free_instance(struct conf_instance *in)
 {
-	struct conf_parser p;
-
-	if (parser_init(&p, diag, path) < 0)
-		return NULL;
-	p.include = include_glob;
-	load_file(&p, path);
-	return parser_done(&p, path);
+	free(in->vips);
+	free(in->excluded);
+	free(in->peers);
+	free(in->track_ifs);
+	free(in->tracks);
+	free(in->notify_master);
+	free(in->notify_backup);
+	free(in->notify_fault);
+	free(in->notify_stop);
+	free(in->notify);
 }
 
 void
@@ -654,8 +535,9 @@ conf_free(struct conf *conf)
 	if (conf == NULL)
 		return;
 	for (i = 0; i < conf->ninstances; i++)
-		free(conf->instances[i].vips);
+		free_instance(&conf->instances[i]);
 	free(conf->instances);
+	free(conf->checks);
 	for (i = 0; i < conf->nfiles; i++)
 		free(conf->files[i]);
 	free(conf->files);

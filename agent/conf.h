@@ -17,6 +17,14 @@
 #define CONF_WARNINGS_MAX	50
 #define CONF_INCLUDE_DEPTH_MAX	8
 #define CONF_FILE_MAX		(16u << 20)	/* bytes per file read */
+#define CONF_PATH_MAX		4096	/* PATH_MAX, with NUL */
+#define CONF_HOST_MAX		256	/* host or mail address, with NUL */
+#define CONF_PEERS_MAX		255	/* unicast_peer addresses */
+#define CONF_EXCLUDED_MAX	4096	/* virtual_ipaddress_excluded */
+#define CONF_TRACK_IFS_MAX	64	/* track_interface entries */
+#define CONF_TRACKS_MAX		64	/* track_check entries */
+#define CONF_CHECKS_MAX		256	/* smtp_check + postfix_check blocks */
+#define CONF_WEIGHT_MAX		253	/* |weight| of a tracked item */
 
 enum conf_state {
 	CONF_STATE_BACKUP = 0,
@@ -36,6 +44,84 @@ struct conf_vip {
 	int line;
 };
 
+/* A unicast_peer address: same family as the instance's VIPs. */
+struct conf_peer {
+	int family;
+	uint8_t addr[16];
+	int line;
+};
+
+/* A track_interface entry. */
+struct conf_track_if {
+	char name[CONF_IFNAME_MAX];
+	int weight;		/* -253..253; 0: interface down = FAULT */
+	int line;
+};
+
+/* A track_check entry, resolved: which check, with which weight. */
+struct conf_track {
+	size_t check;		/* index into conf->checks */
+	int weight;		/* the entry's, else the check's */
+	int line;		/* 0: implicit (default_checks) */
+};
+
+enum conf_starttls {
+	CONF_STARTTLS_OFF = 0,
+	CONF_STARTTLS_ON,	/* use it if offered; TLS trouble = degraded */
+	CONF_STARTTLS_REQUIRED,	/* no STARTTLS or broken TLS = failed */
+};
+
+enum conf_check_type {
+	CONF_CHECK_SMTP,
+	CONF_CHECK_POSTFIX,
+};
+
+/* smtp_check settings, defaults resolved. */
+struct conf_check_smtp {
+	int family;			/* of connect_ip */
+	uint8_t addr[16];		/* connect_ip, network byte order */
+	uint16_t port;			/* connect_port */
+	char helo_name[CONF_HOST_MAX];	/* "" = the host name at run time */
+	enum conf_starttls starttls;
+	bool tls_verify;		/* chain verification; false if OFF */
+	char tls_ca_file[CONF_PATH_MAX];	/* "" = the system store */
+	char tls_server_name[CONF_HOST_MAX];	/* "" = no name check */
+	uint32_t tls_days_warn;		/* fewer days left: degraded */
+	uint32_t tls_days_crit;		/* fewer: failed if REQUIRED */
+	char mail_from[CONF_HOST_MAX];	/* "" = null sender <> */
+	char rcpt_to[CONF_HOST_MAX];	/* "" = no MAIL/RCPT/RSET step */
+};
+
+/* postfix_check settings, defaults resolved. */
+struct conf_check_postfix {
+	char config_dir[CONF_PATH_MAX];	/* holds main.cf */
+	char queue_directory[CONF_PATH_MAX];	/* "" = main.cf's */
+	uint32_t max_incoming_age_s;	/* 0 = no limit, for all five */
+	uint32_t max_active_age_s;
+	uint32_t max_deferred;
+	uint32_t max_hold;
+	uint32_t max_corrupt;
+};
+
+/*
+ * A health check: an smtp_check or postfix_check block, or one made by the
+ * parser for default_checks (implicit: file NULL, line 0).
+ */
+struct conf_check {
+	char name[CONF_NAME_MAX];
+	enum conf_check_type type;
+	bool implicit;
+	const char *file;		/* owned by struct conf */
+	int line;
+	struct conf_check_smtp smtp;		/* CONF_CHECK_SMTP only */
+	struct conf_check_postfix postfix;	/* CONF_CHECK_POSTFIX only */
+	uint64_t interval_us;		/* postfix_check: of the queue scan */
+	uint64_t timeout_us;		/* whole probe; 0 for postfix_check */
+	uint64_t step_timeout_us;	/* per SMTP step; 0 for postfix_check */
+	unsigned rise, fall;
+	int weight;			/* -253..253; 0: failure = resign */
+};
+
 struct conf_instance {
 	char name[CONF_NAME_MAX];
 	const char *file;		/* owned by struct conf */
@@ -53,6 +139,34 @@ struct conf_instance {
 	uint8_t auth_pass[CONF_AUTH_PASS_LEN];	/* zero-padded */
 	struct conf_vip *vips;
 	size_t nvips;			/* 1..CONF_VIPS_MAX */
+	/* Added with the keepalived vocabulary and the health checks. */
+	bool unicast;			/* adverts to peers, never multicast */
+	bool has_unicast_src;
+	uint8_t unicast_src[16];	/* instance family; source of adverts */
+	struct conf_peer *peers;
+	size_t npeers;			/* > 0 iff unicast */
+	struct conf_vip *excluded;	/* managed like VIPs, not advertised, */
+	size_t nexcluded;		/* of either family */
+	struct conf_track_if *track_ifs;
+	size_t ntrack_ifs;
+	bool dont_track_primary;	/* interface down: no FAULT */
+	char *notify_master;		/* raw command strings, NULL = none */
+	char *notify_backup;
+	char *notify_fault;
+	char *notify_stop;
+	char *notify;			/* + "INSTANCE" name state priority */
+	uint32_t garp_master_delay_s;	/* second burst after this; 0 = none */
+	uint32_t garp_master_repeat;	/* messages per burst */
+	uint32_t garp_master_refresh_s;	/* periodic burst while MASTER; 0 off */
+	uint32_t garp_master_refresh_repeat;
+	uint32_t garp_lower_prio_delay_s;	/* MASTER hears a lower */
+	uint32_t garp_lower_prio_repeat;	/* priority advert */
+	bool lower_prio_no_advert;	/* no advert in reply to a lower one */
+	bool higher_prio_send_advert;	/* advert before yielding */
+	struct conf_track *tracks;	/* the health checks tracked */
+	size_t ntracks;
+	bool default_checks;		/* default on (see vipd.conf(5)) */
+	bool health_strict;		/* unhealthy: out of the election */
 };
 
 struct conf {
@@ -62,6 +176,28 @@ struct conf {
 	size_t ninstances;
 	char **files;			/* names of the files read */
 	size_t nfiles;
+	/* Added with the keepalived vocabulary and the health checks. */
+	char script_user[CONF_NAME_MAX];	/* "" = not set */
+	char script_group[CONF_NAME_MAX];	/* "" = the user's group */
+	bool enable_script_security;
+	/* The vrrp_garp_* defaults, as the instances' fields above. */
+	uint32_t garp_master_delay_s;
+	uint32_t garp_master_repeat;
+	uint32_t garp_master_refresh_s;
+	uint32_t garp_master_refresh_repeat;
+	uint32_t garp_lower_prio_delay_s;
+	uint32_t garp_lower_prio_repeat;
+	uint32_t garp_interval_us;	/* between two GARPs on an interface */
+	uint32_t gna_interval_us;	/* between two unsolicited NAs */
+	bool lower_prio_no_advert;
+	bool higher_prio_send_advert;
+	bool skip_check_adv_addr;	/* address-list mismatch is no error */
+	char postfix_config_dir[CONF_PATH_MAX];	/* default /etc/postfix */
+	int default_smtp_family;	/* default_smtp_ip, 127.0.0.1 */
+	uint8_t default_smtp_ip[16];
+	uint16_t default_smtp_port;	/* default 25 */
+	struct conf_check *checks;
+	size_t nchecks;
 };
 
 enum conf_severity {
@@ -113,8 +249,9 @@ void conf_diag_free(struct conf_diag *diag);
 
 /*
  * Write @conf in canonical keepalived syntax: every value explicit, defaults
- * filled in, fixed order.  The output parses back to an identical struct
- * (line numbers aside).
+ * filled in, fixed order, implicit health checks and what each instance
+ * tracks written out.  The output parses back to an identical struct (line
+ * numbers and the implicit flag aside).
  */
 void conf_print(FILE *out, const struct conf *conf);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Parser internals shared by conf.c (engine) and conf_kw.c (keywords). */
+/* Parser internals shared by the conf_*.c files (engine, keywords, checks). */
 #ifndef VIPD_CONF_KW_H
 #define VIPD_CONF_KW_H
 
@@ -13,7 +13,7 @@
 #include "agent/conf_lex.h"
 
 #define CONF_ARGS_MAX	8	/* words kept per statement; none needs more */
-#define CONF_SEEN_MAX	16	/* keywords per block table */
+#define CONF_SEEN_MAX	40	/* keywords per block table */
 
 enum conf_blk {
 	CONF_BLK_NONE,		/* a keyword that opens no block */
@@ -21,7 +21,15 @@ enum conf_blk {
 	CONF_BLK_GLOBAL,
 	CONF_BLK_INSTANCE,
 	CONF_BLK_AUTH,
+	CONF_BLK_SMTP_CHECK,
+	CONF_BLK_POSTFIX_CHECK,
+	/* List blocks: each line is an item, not a keyword. */
 	CONF_BLK_VIPS,
+	CONF_BLK_EXCLUDED,
+	CONF_BLK_PEERS,
+	CONF_BLK_TRACK_IF,
+	CONF_BLK_TRACK_CHECK,
+	CONF_BLK_COUNT
 };
 
 /* One statement: the words of a line up to a brace or the end of line. */
@@ -41,15 +49,35 @@ struct conf_where {
 	int line;		/* 0: absent */
 };
 
+/* A track_check line, resolved to a check index at the end. */
+struct conf_ptrack {
+	char name[CONF_NAME_MAX];
+	int weight;
+	bool has_weight;
+	struct conf_where at;
+};
+
 /* Parse-time facts about an instance that struct conf_instance lacks. */
 struct conf_pinst {
 	struct conf_where seen[CONF_SEEN_MAX];	/* each instance keyword */
-	struct conf_where seen_auth[CONF_SEEN_MAX];
+	struct conf_where seen_auth[2];
 	struct conf_where advert, version, auth;
 	uint64_t advert_us;		/* UINT64_MAX: not representable */
 	char advert_raw[CONF_REPR_MAX];
 	bool auth_bad;			/* auth_type was wrong: reported */
 	int vip_lines;
+	int peer_lines;
+	int track_check_lines;
+	struct conf_where peers_at;		/* the blocks, if opened */
+	struct conf_where track_check_at;
+	int src_family;			/* of unicast_src_ip */
+	struct conf_ptrack *ptracks;
+	size_t nptracks;
+};
+
+/* Parse-time facts about a check block. */
+struct conf_pcheck {
+	struct conf_where seen[CONF_SEEN_MAX];
 };
 
 struct conf_frame {
@@ -81,6 +109,8 @@ struct conf_parser {
 	char skip_kw[48];
 	struct conf_pinst *pinst;	/* parallel to conf->instances */
 	size_t inst_cap;		/* of both arrays */
+	struct conf_pcheck *pcheck;	/* parallel to conf->checks */
+	size_t check_cap;
 	struct conf_where seen_global[CONF_SEEN_MAX];
 	/* include support, set by conf_load() only */
 	int include_depth;
@@ -90,13 +120,59 @@ struct conf_parser {
 	void (*include)(struct conf_parser *, const char *pattern);
 };
 
-/* Indexes into the vrrp_instance and authentication tables. */
+/* Indexes into the keyword tables (and so into the "seen" tables). */
 enum {
 	CONF_IK_STATE, CONF_IK_INTERFACE, CONF_IK_VRID, CONF_IK_PRIORITY,
 	CONF_IK_ADVERT, CONF_IK_VERSION, CONF_IK_NOPREEMPT,
-	CONF_IK_PREEMPT_DELAY, CONF_IK_AUTH, CONF_IK_VIPS, CONF_IK_END,
+	CONF_IK_PREEMPT_DELAY, CONF_IK_AUTH, CONF_IK_VIPS,
+	CONF_IK_EXCLUDED, CONF_IK_UNICAST_SRC, CONF_IK_PEERS,
+	CONF_IK_TRACK_IF, CONF_IK_DONT_TRACK_PRIMARY,
+	CONF_IK_NOTIFY_MASTER, CONF_IK_NOTIFY_BACKUP, CONF_IK_NOTIFY_FAULT,
+	CONF_IK_NOTIFY_STOP, CONF_IK_NOTIFY,
+	CONF_IK_GARP_MASTER_DELAY, CONF_IK_GARP_MASTER_REPEAT,
+	CONF_IK_GARP_MASTER_REFRESH, CONF_IK_GARP_MASTER_REFRESH_REPEAT,
+	CONF_IK_GARP_LOWER_PRIO_DELAY, CONF_IK_GARP_LOWER_PRIO_REPEAT,
+	CONF_IK_LOWER_PRIO_NO_ADVERT, CONF_IK_HIGHER_PRIO_SEND_ADVERT,
+	CONF_IK_TRACK_CHECK, CONF_IK_DEFAULT_CHECKS, CONF_IK_HEALTH_STRICT,
+	CONF_IK_END,
 };
 enum { CONF_AK_TYPE, CONF_AK_PASS, CONF_AK_END };
+enum {
+	CONF_GK_ROUTER_ID, CONF_GK_VRRP_VERSION, CONF_GK_SCRIPT_USER,
+	CONF_GK_SCRIPT_SECURITY,
+	CONF_GK_GARP_MASTER_DELAY, CONF_GK_GARP_MASTER_REPEAT,
+	CONF_GK_GARP_MASTER_REFRESH, CONF_GK_GARP_MASTER_REFRESH_REPEAT,
+	CONF_GK_GARP_LOWER_PRIO_DELAY, CONF_GK_GARP_LOWER_PRIO_REPEAT,
+	CONF_GK_GARP_INTERVAL, CONF_GK_GNA_INTERVAL,
+	CONF_GK_LOWER_PRIO_NO_ADVERT, CONF_GK_HIGHER_PRIO_SEND_ADVERT,
+	CONF_GK_SKIP_CHECK_ADV_ADDR, CONF_GK_POSTFIX_CONFIG_DIR,
+	CONF_GK_DEFAULT_SMTP_IP, CONF_GK_DEFAULT_SMTP_PORT,
+	CONF_GK_END,
+};
+/* smtp_check and postfix_check share the first four. */
+enum {
+	CONF_CK_INTERVAL, CONF_CK_RISE, CONF_CK_FALL, CONF_CK_WEIGHT,
+	CONF_SK_TIMEOUT = CONF_CK_WEIGHT + 1, CONF_SK_STEP_TIMEOUT,
+	CONF_SK_CONNECT_IP, CONF_SK_CONNECT_PORT, CONF_SK_HELO_NAME,
+	CONF_SK_STARTTLS, CONF_SK_TLS_VERIFY, CONF_SK_TLS_CA_FILE,
+	CONF_SK_TLS_SERVER_NAME, CONF_SK_TLS_DAYS_WARN, CONF_SK_TLS_DAYS_CRIT,
+	CONF_SK_MAIL_FROM, CONF_SK_RCPT_TO, CONF_SK_END,
+};
+enum {
+	CONF_PK_CONFIG_DIR = CONF_CK_WEIGHT + 1, CONF_PK_QUEUE_DIRECTORY,
+	CONF_PK_MAX_INCOMING_AGE, CONF_PK_MAX_ACTIVE_AGE, CONF_PK_MAX_DEFERRED,
+	CONF_PK_MAX_HOLD, CONF_PK_MAX_CORRUPT, CONF_PK_END,
+};
+
+/* The keyword tables, NULL-terminated, indexed by the enums above. */
+extern const struct conf_kw conf_kw_top[];
+extern const struct conf_kw conf_kw_global[];
+extern const struct conf_kw conf_kw_instance[];
+extern const struct conf_kw conf_kw_auth[];
+extern const struct conf_kw conf_kw_smtp_check[];
+extern const struct conf_kw conf_kw_postfix_check[];
+
+/* Engine (conf.c) --------------------------------------------------------- */
 
 /* Report an error or warning; errors past CONF_ERRORS_MAX stop the parse. */
 void conf_perr_at(struct conf_parser *p, const char *file, int line,
@@ -104,9 +180,26 @@ void conf_perr_at(struct conf_parser *p, const char *file, int line,
 void conf_pwarn_at(struct conf_parser *p, const char *file, int line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 #define conf_perr(p, ...) conf_perr_at((p), (p)->file, (p)->line, __VA_ARGS__)
+#define conf_pwarn(p, ...) conf_pwarn_at((p), (p)->file, (p)->line, \
+    __VA_ARGS__)
+
+/* Set up @p with a fresh struct conf; -1 (reported) if out of memory. */
+int conf_parser_init(struct conf_parser *p, struct conf_diag *diag,
+    const char *file);
+
+/* Validate, release parse state; the configuration or NULL on any error. */
+struct conf *conf_parser_done(struct conf_parser *p, const char *file);
+
+/* Parse @len bytes of text as the current file (p->file). */
+void conf_parse_text(struct conf_parser *p, const char *buf, size_t len);
+
+/* Keep @name in conf->files; the copy, or NULL if out of memory. */
+const char *conf_intern_file(struct conf_parser *p, const char *name);
 
 /* A word made fit for a message (see conf_lex_repr()). */
 #define CONF_REPR(buf, s) conf_lex_repr((buf), sizeof(buf), (s), strlen(s))
+
+/* Keywords and values (conf_kw.c) -------------------------------------- */
 
 /* The keyword @name of block @b, its table index in *@idx; or NULL. */
 const struct conf_kw *conf_kw_find(enum conf_blk b, const char *name,
@@ -115,10 +208,99 @@ const struct conf_kw *conf_kw_find(enum conf_blk b, const char *name,
 /* "top level", "global_defs", ... */
 const char *conf_kw_blk_name(enum conf_blk b);
 
-/* Report @kw, not a keyword of block @b, as precisely as we can. */
+/* Whether the lines of block @b are items (addresses, names). */
+bool conf_kw_is_list(enum conf_blk b);
+
+/* One line of list block @b. */
+void conf_kw_list_line(struct conf_parser *p, enum conf_blk b,
+    const struct conf_stmt *st);
+
+/*
+ * @kw is no keyword of block @b: report it as precisely as we can, by the
+ * keepalived decision table (a warning for what vipd accepts and ignores).
+ */
 void conf_kw_unknown(struct conf_parser *p, enum conf_blk b, const char *kw);
 
-/* One line of a virtual_ipaddress block. */
-void conf_kw_vip_line(struct conf_parser *p, const struct conf_stmt *st);
+/*
+ * Value parsers.  Each reports "KW: ..." naming @kw and returns -1 on a bad
+ * value, 0 after storing it.
+ */
+int conf_val_uint(struct conf_parser *p, const char *kw, const char *s,
+    uint32_t lo, uint32_t hi, uint32_t *out);
+int conf_val_int(struct conf_parser *p, const char *kw, const char *s,
+    int lo, int hi, int *out);
+/* Seconds with up to 6 decimals, in @lo_us..@hi_us. */
+int conf_val_seconds(struct conf_parser *p, const char *kw, const char *s,
+    uint64_t lo_us, uint64_t hi_us, uint64_t *out);
+/* keepalived's <BOOL>: on|off|true|false|yes|no; NULL (absent) is true. */
+int conf_val_bool(struct conf_parser *p, const char *kw, const char *s,
+    bool *out);
+/* A non-empty name shorter than @cap. */
+int conf_val_name(struct conf_parser *p, const char *kw, const char *s,
+    char *dst, size_t cap);
+/* An absolute path shorter than @cap. */
+int conf_val_path(struct conf_parser *p, const char *kw, const char *s,
+    char *dst, size_t cap);
+/* A token for an SMTP command: printable ASCII, no space, no <>, < @cap. */
+int conf_val_token(struct conf_parser *p, const char *kw, const char *s,
+    char *dst, size_t cap);
+/* Linux's rules for a device name (dev_valid_name). */
+int conf_val_ifname(struct conf_parser *p, const char *kw, const char *s,
+    char *dst);
+
+/* "weight N" after the name on a track_* line. */
+int conf_kw_weight_opt(struct conf_parser *p, const char *blk,
+    const struct conf_stmt *st, int *weight, bool *has);
+
+/* Instance of the keywords being read. */
+static inline struct conf_instance *
+conf_cur_inst(struct conf_parser *p)
+{
+	return &p->conf->instances[p->conf->ninstances - 1];
+}
+
+static inline struct conf_pinst *
+conf_cur_pinst(struct conf_parser *p)
+{
+	return &p->pinst[p->conf->ninstances - 1];
+}
+
+/* VRRP keywords (conf_vrrp.c) ------------------------------------------ */
+
+/* The global_defs defaults, before any keyword. */
+void conf_vrrp_init(struct conf *c);
+
+/* global_defs values that default to other global_defs values. */
+void conf_vrrp_finish_globals(struct conf_parser *p);
+
+/* Per-instance values that default to global ones (after parsing). */
+void conf_vrrp_finish(struct conf_parser *p, struct conf_instance *in,
+    const struct conf_pinst *pi);
+
+/* Addresses (conf_addr.c) ---------------------------------------------- */
+
+/* A unicast IPv4 or IPv6 address without a prefix length. */
+int conf_addr_host(struct conf_parser *p, const char *kw, const char *s,
+    int *family, uint8_t addr[16]);
+void conf_addr_vip_line(struct conf_parser *p, const struct conf_stmt *st,
+    bool excluded);
+void conf_addr_peer_line(struct conf_parser *p, const struct conf_stmt *st);
+void conf_addr_track_if_line(struct conf_parser *p,
+    const struct conf_stmt *st);
+int conf_addr_kw_unicast_src(struct conf_parser *p,
+    const struct conf_stmt *st);
+/* Family agreement of peers and source, overlaps with excluded addresses. */
+void conf_addr_finish(struct conf_parser *p, struct conf_instance *in,
+    const struct conf_pinst *pi);
+
+/* Health checks (conf_checks.c) ---------------------------------------- */
+
+int conf_checks_kw_smtp(struct conf_parser *p, const struct conf_stmt *st);
+int conf_checks_kw_postfix(struct conf_parser *p,
+    const struct conf_stmt *st);
+void conf_checks_track_line(struct conf_parser *p,
+    const struct conf_stmt *st);
+/* Defaults and limits of the checks, then what each instance tracks. */
+void conf_checks_finish(struct conf_parser *p);
 
 #endif

@@ -204,6 +204,22 @@ conf_lex_seconds(const char *s, uint64_t *us)
 	return fine ? 2 : 0;
 }
 
+const char *
+conf_lex_fmt_seconds(char *buf, size_t cap, uint64_t us)
+{
+	int n = snprintf(buf, cap, "%llu.%06llu",
+	    (unsigned long long)(us / 1000000),
+	    (unsigned long long)(us % 1000000));
+
+	if (n < 0 || (size_t)n >= cap)
+		return buf;
+	while (buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (buf[n - 1] == '.')
+		buf[--n] = '\0';
+	return buf;
+}
+
 /* Diagnostics ---------------------------------------------------------- */
 
 void

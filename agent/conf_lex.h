@@ -74,6 +74,10 @@ int conf_lex_uint(const char *s, uint32_t *out);
  */
 int conf_lex_seconds(const char *s, uint64_t *us);
 
+/* @us as seconds for conf_lex_seconds(), without trailing zeros: "1.5". */
+const char *conf_lex_fmt_seconds(char *buf, size_t cap, uint64_t us);
+#define CONF_SECONDS_MAX	32	/* a buffer that always suffices */
+
 /* Append "file:line: [warning: ]msg" to @diag (line 0: "file: msg"). */
 void conf_diag_add(struct conf_diag *diag, enum conf_severity sev,
     const char *file, int line, const char *fmt, ...)

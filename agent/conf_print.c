@@ -10,20 +10,12 @@
 #include "agent/conf.h"
 #include "agent/conf_lex.h"
 
-/* Seconds from @units of 1/@scale s, without trailing zeros: 150 cs -> 1.5 */
 static void
-print_seconds(FILE *out, uint32_t units, uint32_t scale, int digits)
+print_us(FILE *out, uint64_t us)
 {
-	uint32_t frac = units % scale;
+	char buf[CONF_SECONDS_MAX];
 
-	fprintf(out, "%u", units / scale);
-	if (frac == 0)
-		return;
-	while (frac % 10 == 0) {
-		frac /= 10;
-		digits--;
-	}
-	fprintf(out, ".%0*u", digits, frac);
+	fputs(conf_lex_fmt_seconds(buf, sizeof(buf), us), out);
 }
 
 static void
@@ -33,21 +25,152 @@ print_word(FILE *out, const char *s)
 }
 
 static void
-print_vips(FILE *out, const struct conf_instance *in)
+print_addr(FILE *out, int family, const uint8_t *addr)
 {
 	char a[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(family, addr, a, sizeof(a)) == NULL)
+		snprintf(a, sizeof(a), "?");
+	fputs(a, out);
+}
+
+static const char *
+onoff(bool b)
+{
+	return b ? "on" : "off";
+}
+
+/* "    KW VALUE\n" with VALUE quoted if needed; nothing if VALUE is "". */
+static void
+print_opt(FILE *out, const char *indent, const char *kw, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return;
+	fprintf(out, "%s%s ", indent, kw);
+	print_word(out, s);
+	fputc('\n', out);
+}
+
+static void
+print_global(FILE *out, const struct conf *c)
+{
+	fprintf(out, "global_defs {\n");
+	print_opt(out, "    ", "router_id", c->router_id);
+	fprintf(out, "    vrrp_version %u\n", c->vrrp_version);
+	if (c->script_user[0] != '\0') {
+		fprintf(out, "    script_user %s", c->script_user);
+		if (c->script_group[0] != '\0')
+			fprintf(out, " %s", c->script_group);
+		fputc('\n', out);
+	}
+	if (c->enable_script_security)
+		fprintf(out, "    enable_script_security\n");
+	fprintf(out, "    vrrp_garp_master_delay %u\n"
+	    "    vrrp_garp_master_repeat %u\n"
+	    "    vrrp_garp_master_refresh %u\n"
+	    "    vrrp_garp_master_refresh_repeat %u\n"
+	    "    vrrp_garp_lower_prio_delay %u\n"
+	    "    vrrp_garp_lower_prio_repeat %u\n",
+	    c->garp_master_delay_s, c->garp_master_repeat,
+	    c->garp_master_refresh_s, c->garp_master_refresh_repeat,
+	    c->garp_lower_prio_delay_s, c->garp_lower_prio_repeat);
+	/* keepalived refuses an explicit 0, its default */
+	if (c->garp_interval_us != 0) {
+		fprintf(out, "    vrrp_garp_interval ");
+		print_us(out, c->garp_interval_us);
+		fputc('\n', out);
+	}
+	if (c->gna_interval_us != 0) {
+		fprintf(out, "    vrrp_gna_interval ");
+		print_us(out, c->gna_interval_us);
+		fputc('\n', out);
+	}
+	fprintf(out, "    vrrp_lower_prio_no_advert %s\n"
+	    "    vrrp_higher_prio_send_advert %s\n"
+	    "    vrrp_skip_check_adv_addr %s\n",
+	    onoff(c->lower_prio_no_advert), onoff(c->higher_prio_send_advert),
+	    onoff(c->skip_check_adv_addr));
+	print_opt(out, "    ", "postfix_config_dir", c->postfix_config_dir);
+	fprintf(out, "    default_smtp_ip ");
+	print_addr(out, c->default_smtp_family, c->default_smtp_ip);
+	fprintf(out, "\n    default_smtp_port %u\n}\n", c->default_smtp_port);
+}
+
+/* Health checks -------------------------------------------------------- */
+
+static void
+print_smtp(FILE *out, const struct conf_check_smtp *s)
+{
+	static const char *const tls[] = { "off", "on", "required" };
+
+	fprintf(out, "    connect_ip ");
+	print_addr(out, s->family, s->addr);
+	fprintf(out, "\n    connect_port %u\n", s->port);
+	print_opt(out, "    ", "helo_name", s->helo_name);
+	fprintf(out, "    starttls %s\n", tls[s->starttls]);
+	if (s->starttls != CONF_STARTTLS_OFF) {
+		fprintf(out, "    tls_verify %s\n", onoff(s->tls_verify));
+		print_opt(out, "    ", "tls_ca_file", s->tls_ca_file);
+		print_opt(out, "    ", "tls_server_name", s->tls_server_name);
+		fprintf(out, "    tls_days_warn %u\n    tls_days_crit %u\n",
+		    s->tls_days_warn, s->tls_days_crit);
+	}
+	if (s->rcpt_to[0] != '\0') {
+		print_opt(out, "    ", "mail_from", s->mail_from);
+		print_opt(out, "    ", "rcpt_to", s->rcpt_to);
+	}
+}
+
+static void
+print_postfix(FILE *out, const struct conf_check_postfix *pf)
+{
+	print_opt(out, "    ", "config_dir", pf->config_dir);
+	print_opt(out, "    ", "queue_directory", pf->queue_directory);
+	fprintf(out, "    max_incoming_age %u\n    max_active_age %u\n"
+	    "    max_deferred %u\n    max_hold %u\n    max_corrupt %u\n",
+	    pf->max_incoming_age_s, pf->max_active_age_s, pf->max_deferred,
+	    pf->max_hold, pf->max_corrupt);
+}
+
+static void
+print_check(FILE *out, const struct conf_check *ch)
+{
+	bool smtp = ch->type == CONF_CHECK_SMTP;
+
+	fprintf(out, "\n%s ", smtp ? "smtp_check" : "postfix_check");
+	print_word(out, ch->name);
+	fprintf(out, " {\n");
+	if (smtp)
+		print_smtp(out, &ch->smtp);
+	else
+		print_postfix(out, &ch->postfix);
+	fprintf(out, "    interval ");
+	print_us(out, ch->interval_us);
+	if (smtp) {
+		fprintf(out, "\n    timeout ");
+		print_us(out, ch->timeout_us);
+		fprintf(out, "\n    step_timeout ");
+		print_us(out, ch->step_timeout_us);
+	}
+	fprintf(out, "\n    rise %u\n    fall %u\n    weight %d\n}\n", ch->rise,
+	    ch->fall, ch->weight);
+}
+
+/* vrrp_instance -------------------------------------------------------- */
+
+static void
+print_vips(FILE *out, const char *kw, const struct conf_vip *v, size_t n)
+{
 	size_t i;
 
-	fprintf(out, "    virtual_ipaddress {\n");
-	for (i = 0; i < in->nvips; i++) {
-		const struct conf_vip *v = &in->vips[i];
-
-		if (inet_ntop(v->family, v->addr, a, sizeof(a)) == NULL)
-			snprintf(a, sizeof(a), "?");
-		fprintf(out, "        %s/%u", a, v->prefixlen);
-		if (v->dev[0] != '\0') {
+	fprintf(out, "    %s {\n", kw);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "        ");
+		print_addr(out, v[i].family, v[i].addr);
+		fprintf(out, "/%u", v[i].prefixlen);
+		if (v[i].dev[0] != '\0') {
 			fprintf(out, " dev ");
-			print_word(out, v->dev);
+			print_word(out, v[i].dev);
 		}
 		fputc('\n', out);
 	}
@@ -55,7 +178,84 @@ print_vips(FILE *out, const struct conf_instance *in)
 }
 
 static void
-print_instance(FILE *out, const struct conf_instance *in)
+print_unicast(FILE *out, const struct conf_instance *in)
+{
+	size_t i;
+
+	if (in->has_unicast_src) {
+		fprintf(out, "    unicast_src_ip ");
+		print_addr(out, in->family, in->unicast_src);
+		fputc('\n', out);
+	}
+	if (in->npeers == 0)
+		return;
+	fprintf(out, "    unicast_peer {\n");
+	for (i = 0; i < in->npeers; i++) {
+		fprintf(out, "        ");
+		print_addr(out, in->peers[i].family, in->peers[i].addr);
+		fputc('\n', out);
+	}
+	fprintf(out, "    }\n");
+}
+
+static void
+print_garp(FILE *out, const struct conf_instance *in)
+{
+	fprintf(out, "    garp_master_delay %u\n    garp_master_repeat %u\n"
+	    "    garp_master_refresh %u\n    garp_master_refresh_repeat %u\n"
+	    "    garp_lower_prio_delay %u\n    garp_lower_prio_repeat %u\n"
+	    "    lower_prio_no_advert %s\n    higher_prio_send_advert %s\n",
+	    in->garp_master_delay_s, in->garp_master_repeat,
+	    in->garp_master_refresh_s, in->garp_master_refresh_repeat,
+	    in->garp_lower_prio_delay_s, in->garp_lower_prio_repeat,
+	    onoff(in->lower_prio_no_advert),
+	    onoff(in->higher_prio_send_advert));
+}
+
+static void
+print_tracking(FILE *out, const struct conf_instance *in)
+{
+	size_t i;
+
+	if (in->dont_track_primary)
+		fprintf(out, "    dont_track_primary\n");
+	if (in->ntrack_ifs > 0) {
+		fprintf(out, "    track_interface {\n");
+		for (i = 0; i < in->ntrack_ifs; i++) {
+			fprintf(out, "        ");
+			print_word(out, in->track_ifs[i].name);
+			fprintf(out, " weight %d\n", in->track_ifs[i].weight);
+		}
+		fprintf(out, "    }\n");
+	}
+}
+
+/*
+ * vipd's own keywords come last: keepalived reads "track_check {" as an
+ * unknown word and a stray brace, and takes the block's "}" for the end
+ * of the instance, which then costs nothing.
+ */
+static void
+print_health(FILE *out, const struct conf *c, const struct conf_instance *in)
+{
+	size_t i;
+
+	fprintf(out, "    default_checks %s\n", onoff(in->default_checks));
+	if (in->health_strict)
+		fprintf(out, "    health_strict\n");
+	if (in->ntracks == 0)
+		return;
+	fprintf(out, "    track_check {\n");
+	for (i = 0; i < in->ntracks; i++) {
+		fprintf(out, "        ");
+		print_word(out, c->checks[in->tracks[i].check].name);
+		fprintf(out, " weight %d\n", in->tracks[i].weight);
+	}
+	fprintf(out, "    }\n");
+}
+
+static void
+print_instance(FILE *out, const struct conf *c, const struct conf_instance *in)
 {
 	fprintf(out, "\nvrrp_instance ");
 	print_word(out, in->name);
@@ -65,12 +265,20 @@ print_instance(FILE *out, const struct conf_instance *in)
 	fprintf(out, "\n    virtual_router_id %u\n    priority %u\n"
 	    "    version %u\n    advert_int ", in->vrid, in->priority,
 	    in->version);
-	print_seconds(out, in->advert_int_cs, 100, 2);
+	print_us(out, (uint64_t)in->advert_int_cs * 10000);
 	if (in->nopreempt)
 		fprintf(out, "\n    nopreempt");
 	fprintf(out, "\n    preempt_delay ");
-	print_seconds(out, in->preempt_delay_ms, 1000, 3);
+	print_us(out, (uint64_t)in->preempt_delay_ms * 1000);
 	fputc('\n', out);
+	print_unicast(out, in);
+	print_garp(out, in);
+	print_opt(out, "    ", "notify_master", in->notify_master);
+	print_opt(out, "    ", "notify_backup", in->notify_backup);
+	print_opt(out, "    ", "notify_fault", in->notify_fault);
+	print_opt(out, "    ", "notify_stop", in->notify_stop);
+	print_opt(out, "    ", "notify", in->notify);
+	print_tracking(out, in);
 	if (in->auth_type == CONF_AUTH_PASS) {
 		fprintf(out, "    authentication {\n        auth_type PASS\n"
 		    "        auth_pass ");
@@ -78,7 +286,11 @@ print_instance(FILE *out, const struct conf_instance *in)
 		    strnlen((const char *)in->auth_pass, CONF_AUTH_PASS_LEN));
 		fprintf(out, "\n    }\n");
 	}
-	print_vips(out, in);
+	print_vips(out, "virtual_ipaddress", in->vips, in->nvips);
+	if (in->nexcluded > 0)
+		print_vips(out, "virtual_ipaddress_excluded", in->excluded,
+		    in->nexcluded);
+	print_health(out, c, in);
 	fprintf(out, "}\n");
 }
 
@@ -87,13 +299,9 @@ conf_print(FILE *out, const struct conf *conf)
 {
 	size_t i;
 
-	fprintf(out, "global_defs {\n");
-	if (conf->router_id[0] != '\0') {
-		fprintf(out, "    router_id ");
-		print_word(out, conf->router_id);
-		fputc('\n', out);
-	}
-	fprintf(out, "    vrrp_version %u\n}\n", conf->vrrp_version);
+	print_global(out, conf);
+	for (i = 0; i < conf->nchecks; i++)
+		print_check(out, &conf->checks[i]);
 	for (i = 0; i < conf->ninstances; i++)
-		print_instance(out, &conf->instances[i]);
+		print_instance(out, conf, &conf->instances[i]);
 }

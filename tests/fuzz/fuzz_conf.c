@@ -22,10 +22,38 @@ static char *print_conf(const struct conf *c, size_t *len)
 	return buf;
 }
 
+/* What the daemon relies on in an accepted configuration. */
+static void check_invariants(const struct conf *c)
+{
+	const struct conf_instance *in;
+	size_t i, j;
+
+	for (i = 0; i < c->ninstances; i++) {
+		in = &c->instances[i];
+		if (in->nvips == 0 || in->unicast != (in->npeers > 0))
+			__builtin_trap();
+		for (j = 0; j < in->npeers; j++)
+			if (in->peers[j].family != in->family)
+				__builtin_trap();
+		for (j = 0; j < in->ntracks; j++)
+			if (in->tracks[j].check >= c->nchecks ||
+			    in->tracks[j].weight < -CONF_WEIGHT_MAX ||
+			    in->tracks[j].weight > CONF_WEIGHT_MAX)
+				__builtin_trap();
+	}
+	for (i = 0; i < c->nchecks; i++)
+		if (c->checks[i].interval_us == 0 || (c->checks[i].type ==
+		    CONF_CHECK_SMTP && (c->checks[i].step_timeout_us == 0 ||
+		    c->checks[i].step_timeout_us > c->checks[i].timeout_us ||
+		    c->checks[i].timeout_us > c->checks[i].interval_us * 10)))
+			__builtin_trap();
+}
+
 /*
  * Any input: no crash, an error count that matches the result.  Accepted
- * input: its canonical print parses back without any message (but the
- * "no vrrp_instance" warning) and prints identically.
+ * input: the invariants above hold, and its canonical print parses back
+ * without any message (but the "no vrrp_instance" warning) and prints
+ * identically.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strncmp(d.msgs[i].text, "fuzz.conf", 9) != 0)
 			__builtin_trap();
 	if (c != NULL) {
+		check_invariants(c);
 		p1 = print_conf(c, &l1);
 		c2 = conf_parse_buf("rt.conf", p1, l1, &d2);
 		if (c2 == NULL || d2.nmsgs != (c->ninstances == 0 ? 1u : 0u))
