@@ -11,6 +11,9 @@
 #include "agent/control.h"
 #include "agent/ctl_proto.h"
 #include "agent/daemon.h"
+#include "agent/health.h"
+#include "agent/notify.h"
+#include "agent/ctlcmd.h"
 #include "agent/iface.h"
 #include "agent/instance.h"
 #include "agent/status.h"
@@ -64,6 +67,11 @@ ctl_handler(const struct ctl_request *req, void *arg, char *err,
 	switch (req->cmd) {
 	case CTL_CMD_STATUS:
 		return vipd_status_json(v);
+	case CTL_CMD_EXPLAIN:
+		return vipd_ctl_explain(v, req->instance, err, errlen);
+	case CTL_CMD_MAINTENANCE:
+		return vipd_ctl_maintenance(v, req->instance,
+		    strcmp(req->mode, "on") == 0, err, errlen);
 	default:
 		snprintf(err, errlen, "%s: not supported by this vipd",
 		    ctl_cmd_name(req->cmd));
@@ -135,6 +143,13 @@ setup_ifaces(struct vipd *v)
 			if (c->vips[k].dev[0] &&
 			    vipd_iface_get(v, c->vips[k].dev) == NULL)
 				return -1;
+		for (k = 0; k < c->nexcluded; k++)
+			if (c->excluded[k].dev[0] &&
+			    vipd_iface_get(v, c->excluded[k].dev) == NULL)
+				return -1;
+		for (k = 0; k < c->ntrack_ifs; k++)
+			if (vipd_iface_get(v, c->track_ifs[k].name) == NULL)
+				return -1;
 	}
 	for (i = 0; i < v->nifaces; i++) {
 		vipd_iface_refresh(v, &v->ifaces[i]);
@@ -168,10 +183,7 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 	if (conf->router_id[0] == '\0' &&
 	    gethostname(conf->router_id, sizeof(conf->router_id) - 1) < 0)
 		conf->router_id[0] = '\0';
-	/* keepalived's defaults: 5 GARPs, 5 more after 5 s. */
 	v->vip_lifetime_s = 3;
-	v->garp_repeat = 5;
-	v->garp_delay_us = 5000000;
 	if ((v->loop = loop_new()) == NULL) {
 		log_warn("event loop");
 		return -1;
@@ -194,9 +206,16 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 	    sizeof(*v->insts));
 	if (v->insts == NULL)
 		return -1;
+	if ((v->notify = notify_new(v->loop, 0)) == NULL) {
+		log_warn("notify runner");
+		return -1;
+	}
 	for (i = 0; i < conf->ninstances; i++, v->ninsts++)
-		vipd_instance_init(v, &v->insts[i], &conf->instances[i],
-		    vipd_iface_get(v, conf->instances[i].interface));
+		if (vipd_instance_init(v, &v->insts[i], &conf->instances[i],
+		    vipd_iface_get(v, conf->instances[i].interface)) < 0)
+			return -1;
+	if (vipd_health_start(v) < 0)
+		return -1;
 	ops.loop = v->loop;
 	v->ctl = ctl_server_open(sockpath, &ops, &handler);
 	if (v->ctl == NULL) {
@@ -217,6 +236,13 @@ vipd_teardown(struct vipd *v)
 
 	for (i = 0; i < v->ninsts; i++)
 		vipd_instance_shutdown(&v->insts[i], now);
+	/* notify_stop must have run before vipd is gone. */
+	if (v->notify != NULL) {
+		notify_drain(v->notify, 15000);
+		notify_free(v->notify);
+	}
+	if (v->loop != NULL)
+		vipd_health_stop(v);
 	if (v->ctl != NULL)
 		ctl_server_close(v->ctl);
 	for (i = 0; i < v->nifaces; i++)

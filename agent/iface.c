@@ -7,11 +7,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/health.h"
 #include "agent/iface.h"
 #include "agent/instance.h"
 #include "netlink/nl.h"
 #include "vrrp/announce.h"
 #include "vrrp/sock.h"
+
+struct vipd_iface *
+vipd_iface_find(struct vipd *v, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < v->nifaces; i++)
+		if (strcmp(v->ifaces[i].name, name) == 0)
+			return &v->ifaces[i];
+	return NULL;
+}
 
 struct vipd_iface *
 vipd_iface_get(struct vipd *v, const char *name)
@@ -253,9 +265,11 @@ iface_changed(struct vipd *v, struct vipd_iface *ifp, uint64_t now)
 		if (ifp->ifindex > 0 && vipd_iface_open(v, ifp) < 0)
 			log_warn("%s: cannot open sockets", ifp->name);
 	}
-	for (i = 0; i < v->ninsts; i++)
-		if (v->insts[i].iface == ifp)
-			vipd_instance_link(&v->insts[i], now);
+	/* Any instance may track this interface. */
+	for (i = 0; i < v->ninsts; i++) {
+		vipd_instance_link(&v->insts[i], now);
+		vipd_health_apply(&v->insts[i], now);
+	}
 }
 
 static bool

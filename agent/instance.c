@@ -1,21 +1,30 @@
 /* SPDX-License-Identifier: ISC */
 /* One virtual router: carries out its state machine's actions on the host. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/cmdline.h"
+#include "agent/health.h"
+#include "agent/iface.h"
 #include "agent/instance.h"
-#include "netlink/nl.h"
-#include "vrrp/announce.h"
-#include "vrrp/arp.h"
+#include "agent/notify.h"
+#include "agent/vips.h"
 #include "vrrp/sock.h"
 
 #define ALEN(fam)	vipd_alen(fam)
+#define SEC		1000000ULL
 
 static const uint8_t vrrp_group4[16] = { 224, 0, 0, 18 };
 static const uint8_t vrrp_group6[16] = { 0xff, 0x02, [15] = 0x12 };
+
+#define LOGI(inst, fmt, ...) log_info("vrid %u on %s: " fmt, \
+	(inst)->conf->vrid, (inst)->iface->name, ##__VA_ARGS__)
+#define LOGW(inst, fmt, ...) log_warn("vrid %u on %s: " fmt, \
+	(inst)->conf->vrid, (inst)->iface->name, ##__VA_ARGS__)
+#define LOGWX(inst, fmt, ...) log_warnx("vrid %u on %s: " fmt, \
+	(inst)->conf->vrid, (inst)->iface->name, ##__VA_ARGS__)
 
 static const uint8_t *
 group_addr(int family)
@@ -30,35 +39,24 @@ inst_src(const struct vipd_instance *inst)
 	const struct vipd_iface_af *af =
 	    &inst->iface->af[vipd_afi(inst->conf->family)];
 
+	if (inst->conf->has_unicast_src)
+		return inst->conf->unicast_src;
 	return af->has_src ? af->src : NULL;
 }
-
-const char *
-vipd_addr_str(int family, const uint8_t *addr, char *buf, size_t len)
-{
-	if (inet_ntop(family, addr, buf, (socklen_t)len) == NULL)
-		snprintf(buf, len, "?");
-	return buf;
-}
-
-#define LOGI(inst, fmt, ...) log_info("vrid %u on %s: " fmt, \
-	(inst)->conf->vrid, (inst)->iface->name, ##__VA_ARGS__)
-#define LOGW(inst, fmt, ...) log_warn("vrid %u on %s: " fmt, \
-	(inst)->conf->vrid, (inst)->iface->name, ##__VA_ARGS__)
-#define LOGWX(inst, fmt, ...) log_warnx("vrid %u on %s: " fmt, \
-	(inst)->conf->vrid, (inst)->iface->name, ##__VA_ARGS__)
 
 static void apply(struct vipd_instance *, const struct vrrp_fsm_result *,
     uint64_t);
 
-static void
-fsm_event(struct vipd_instance *inst, const struct vrrp_fsm_event *ev,
-    uint64_t now)
+void
+vipd_instance_fsm(struct vipd_instance *inst, const struct vrrp_fsm_event *ev,
+    uint64_t now, const char *why)
 {
 	struct vrrp_fsm_result res;
 
+	inst->why = why;
 	vrrp_fsm_handle(&inst->fsm, ev, now, &res);
 	apply(inst, &res, now);
+	inst->why = NULL;
 }
 
 static void
@@ -67,104 +65,73 @@ timer_cb(struct loop_timer *t, uint64_t now, void *arg)
 	struct vrrp_fsm_event ev = { .type = VRRP_EV_TIMER };
 
 	(void)t;
-	fsm_event(arg, &ev, now);
+	vipd_instance_fsm(arg, &ev, now, NULL);
 }
 
-/* VIPs: installed with a finite lifetime, refreshed while Master. */
-
-static int
-vip_ifindex(const struct vipd_instance *inst, size_t i)
+static uint64_t
+refresh_period(const struct vipd_instance *inst)
 {
-	const struct conf_vip *v = &inst->conf->vips[i];
-	size_t k;
-
-	if (v->dev[0] == '\0')
-		return inst->iface->ifindex;
-	for (k = 0; k < inst->vipd->nifaces; k++)
-		if (strcmp(inst->vipd->ifaces[k].name, v->dev) == 0)
-			return inst->vipd->ifaces[k].ifindex;
-	return 0;
-}
-
-static void
-vip_nladdr(const struct conf_vip *v, struct nl_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = v->family;
-	memcpy(a->addr, v->addr, ALEN(v->family));
-	a->prefixlen = v->prefixlen;
-}
-
-static void
-vips_add(struct vipd_instance *inst, bool quiet)
-{
-	char abuf[INET6_ADDRSTRLEN];
-	struct nl_addr a;
-	size_t i;
-	int ok = 1;
-
-	for (i = 0; i < inst->conf->nvips; i++) {
-		const struct conf_vip *v = &inst->conf->vips[i];
-		int ifx = vip_ifindex(inst, i);
-
-		vip_nladdr(v, &a);
-		if (ifx <= 0 || nl_addr_add(inst->vipd->nl, ifx, &a,
-		    inst->vipd->vip_lifetime_s) < 0) {
-			ok = 0;
-			LOGW(inst, "cannot add %s/%u",
-			    vipd_addr_str(v->family, v->addr, abuf,
-			    sizeof(abuf)), v->prefixlen);
-		} else if (!quiet) {
-			LOGI(inst, "added %s/%u",
-			    vipd_addr_str(v->family, v->addr, abuf,
-			    sizeof(abuf)), v->prefixlen);
-		}
-	}
-	inst->vips_installed = ok;
-}
-
-static void
-vips_del(struct vipd_instance *inst)
-{
-	char abuf[INET6_ADDRSTRLEN];
-	struct nl_addr a;
-	size_t i;
-
-	/* Cleared first, so our own RTM_DELADDR echoes are not "by hand". */
-	inst->vips_installed = false;
-	for (i = 0; i < inst->conf->nvips; i++) {
-		const struct conf_vip *v = &inst->conf->vips[i];
-		int ifx = vip_ifindex(inst, i);
-
-		vip_nladdr(v, &a);
-		if (ifx <= 0)
-			continue;
-		if (nl_addr_del(inst->vipd->nl, ifx, &a) < 0) {
-			if (errno != EADDRNOTAVAIL && errno != ENODEV)
-				LOGW(inst, "cannot delete %s/%u",
-				    vipd_addr_str(v->family, v->addr, abuf,
-				    sizeof(abuf)), v->prefixlen);
-		} else {
-			LOGI(inst, "deleted %s/%u",
-			    vipd_addr_str(v->family, v->addr, abuf,
-			    sizeof(abuf)), v->prefixlen);
-		}
-	}
+	return (uint64_t)inst->vipd->vip_lifetime_s * SEC / 3;
 }
 
 static void
 refresh_cb(struct loop_timer *t, uint64_t now, void *arg)
 {
 	struct vipd_instance *inst = arg;
-	uint64_t period = (uint64_t)inst->vipd->vip_lifetime_s * 1000000u / 3;
 
 	if (inst->fsm.state != VRRP_STATE_MASTER)
 		return;
-	vips_add(inst, inst->vips_installed);
-	loop_timer_set(inst->vipd->loop, t, now + period);
+	vipd_vips_add(inst, inst->vips_installed);
+	loop_timer_set(inst->vipd->loop, t, now + refresh_period(inst));
 }
 
-/* Adverts and announcements. */
+static void
+garp_cb(struct loop_timer *t, uint64_t now, void *arg)
+{
+	struct vipd_instance *inst = arg;
+
+	(void)t;
+	(void)now;
+	if (inst->fsm.state == VRRP_STATE_MASTER)
+		vipd_vips_announce(inst, inst->conf->garp_master_repeat);
+}
+
+static void
+garp_refresh_cb(struct loop_timer *t, uint64_t now, void *arg)
+{
+	struct vipd_instance *inst = arg;
+
+	if (inst->fsm.state != VRRP_STATE_MASTER)
+		return;
+	vipd_vips_announce(inst, inst->conf->garp_master_refresh_repeat);
+	loop_timer_set(inst->vipd->loop, t,
+	    now + inst->conf->garp_master_refresh_s * SEC);
+}
+
+/* Adverts go to the group, or to each unicast peer. */
+
+static void
+send_to(struct vipd_instance *inst, int fd, struct vrrp_adv *adv,
+    struct vrrp_ipinfo *ip)
+{
+	const struct conf_instance *c = inst->conf;
+	uint8_t buf[VRRP_PKT_MAX];
+	uint64_t missed;
+	int len;
+
+	len = vrrp_pkt_encode(buf, sizeof(buf), adv, ip,
+	    c->version == 2 ? VRRP_CSUM_V2 : VRRP_CSUM_PSEUDO);
+	if (len < 0 || vrrp_sock_send(fd, c->family, inst->iface->ifindex,
+	    ip->src, ip->dst, buf, (size_t)len) < 0) {
+		inst->cnt.send_errors++;
+		if (log_ratelimit_ok(&inst->rl, loop_now(), &missed))
+			LOGW(inst, "cannot send advert");
+		return;
+	}
+	inst->cnt.adverts_sent++;
+	if (adv->priority == 0)
+		inst->cnt.prio0_sent++;
+}
 
 static void
 send_advert(struct vipd_instance *inst, uint8_t prio)
@@ -172,16 +139,14 @@ send_advert(struct vipd_instance *inst, uint8_t prio)
 	const struct conf_instance *c = inst->conf;
 	const uint8_t *src = inst_src(inst);
 	int fd = inst->iface->af[vipd_afi(c->family)].fd;
-	uint8_t buf[VRRP_PKT_MAX];
 	uint8_t addrs[VRRP_MAX_ADDRS * 16];
 	struct vrrp_adv adv = { 0 };
 	struct vrrp_ipinfo ip = { 0 };
 	size_t i, n = 0;
-	uint64_t missed;
-	int len;
 
 	if (fd < 0 || src == NULL)
 		return;
+	/* virtual_ipaddress_excluded is never advertised. */
 	for (i = 0; i < c->nvips && n < VRRP_MAX_ADDRS; i++)
 		memcpy(addrs + n++ * ALEN(c->family), c->vips[i].addr,
 		    ALEN(c->family));
@@ -196,69 +161,68 @@ send_advert(struct vipd_instance *inst, uint8_t prio)
 	adv.auth_type = c->auth_type;
 	memcpy(adv.auth_data, c->auth_pass, sizeof(adv.auth_data));
 	ip.family = c->family;
-	memcpy(ip.src, src, 16);
-	memcpy(ip.dst, group_addr(c->family), 16);
 	ip.ttl = 255;
-	len = vrrp_pkt_encode(buf, sizeof(buf), &adv, &ip,
-	    c->version == 2 ? VRRP_CSUM_V2 : VRRP_CSUM_PSEUDO);
-	if (len < 0 || vrrp_sock_send(fd, c->family, inst->iface->ifindex,
-	    ip.src, ip.dst, buf, (size_t)len) < 0) {
-		inst->cnt.send_errors++;
-		if (log_ratelimit_ok(&inst->rl, loop_now(), &missed))
-			LOGW(inst, "cannot send advert");
+	memcpy(ip.src, src, ALEN(c->family));
+	if (!c->unicast) {
+		memcpy(ip.dst, group_addr(c->family), 16);
+		send_to(inst, fd, &adv, &ip);
 		return;
 	}
-	inst->cnt.adverts_sent++;
-	if (prio == 0)
-		inst->cnt.prio0_sent++;
-}
-
-static struct vipd_iface *
-vip_iface(struct vipd_instance *inst, const struct conf_vip *v)
-{
-	size_t k;
-
-	for (k = 0; v->dev[0] && k < inst->vipd->nifaces; k++)
-		if (strcmp(inst->vipd->ifaces[k].name, v->dev) == 0)
-			return &inst->vipd->ifaces[k];
-	return inst->iface;
-}
-
-/* Gratuitous ARP for IPv4 VIPs, unsolicited NA for IPv6 ones. */
-static void
-garp_burst(struct vipd_instance *inst)
-{
-	uint8_t frame[128];
-	unsigned r;
-	size_t i;
-
-	for (i = 0; i < inst->conf->nvips; i++) {
-		const struct conf_vip *v = &inst->conf->vips[i];
-		struct vipd_iface *ifp = vip_iface(inst, v);
-		int len;
-
-		if (ifp->pktfd < 0 || ifp->ifindex <= 0)
-			continue;
-		len = v->family == AF_INET ?
-		    vrrp_arp_build(frame, sizeof(frame), ifp->mac, v->addr) :
-		    vrrp_na_build(frame, sizeof(frame), ifp->mac, v->addr);
-		for (r = 0; len > 0 && r < inst->vipd->garp_repeat; r++) {
-			if (vrrp_announce_send(ifp->pktfd, ifp->ifindex, frame,
-			    (size_t)len) == 0)
-				inst->cnt.garp_sent++;
-		}
+	for (i = 0; i < c->npeers; i++) {
+		memcpy(ip.dst, c->peers[i].addr, 16);
+		send_to(inst, fd, &adv, &ip);
 	}
 }
 
+/* keepalived's notify_* scripts, in transition order. */
 static void
-garp_cb(struct loop_timer *t, uint64_t now, void *arg)
+run_notify(struct vipd_instance *inst, enum vrrp_state to)
 {
-	struct vipd_instance *inst = arg;
+	static const char *const names[] = { "MASTER", "BACKUP", "FAULT",
+	    "STOP" };
+	struct notify_event ev;
+	int k;
 
-	(void)t;
-	(void)now;
-	if (inst->fsm.state == VRRP_STATE_MASTER)
-		garp_burst(inst);
+	switch (to) {
+	case VRRP_STATE_MASTER: k = 0; break;
+	case VRRP_STATE_BACKUP: k = 1; break;
+	case VRRP_STATE_FAULT: k = 2; break;
+	default: k = 3; break;
+	}
+	if (inst->vipd->notify == NULL ||
+	    (inst->notify_argv[k] == NULL && inst->notify_argv[4] == NULL))
+		return;
+	ev.instance = inst->conf->name;
+	ev.state = names[k];
+	ev.priority = inst->fsm.priority;
+	ev.reason = inst->last.reason;
+	if (notify_transition(inst->vipd->notify, inst->notify_argv[k],
+	    inst->notify_argv[4], &ev) < 0)
+		LOGW(inst, "notify scripts for %s not queued", names[k]);
+}
+
+static void
+record_transition(struct vipd_instance *inst, const struct vrrp_fsm_result *res)
+{
+	const char *why = inst->why;
+
+	if (res->to == VRRP_STATE_FAULT && inst->fault_reason[0])
+		why = inst->fault_reason;
+	if (why == NULL)
+		why = vrrp_reason_str(res->reason);
+	inst->last.valid = true;
+	inst->last.from = res->from;
+	inst->last.to = res->to;
+	snprintf(inst->last.reason, sizeof(inst->last.reason), "%s", why);
+	clock_gettime(CLOCK_REALTIME, &inst->last.at);
+	if (res->to == VRRP_STATE_MASTER)
+		inst->cnt.became_master++;
+	if (res->reason == VRRP_REASON_HANDOVER)
+		snprintf(inst->maintenance_note, sizeof(inst->maintenance_note),
+		    "handed over");
+	LOGI(inst, "%s -> %s (%s)", vrrp_state_name(res->from),
+	    vrrp_state_name(res->to), inst->last.reason);
+	run_notify(inst, res->to);
 }
 
 /* Carry out the state machine's actions, in the order they are defined. */
@@ -266,44 +230,44 @@ static void
 apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
     uint64_t now)
 {
+	const struct conf_instance *c = inst->conf;
 	struct loop *l = inst->vipd->loop;
 
 	if (res->actions & VRRP_ACT_DEL_VIPS) {
 		loop_timer_cancel(l, &inst->refresh_timer);
 		loop_timer_cancel(l, &inst->garp_timer);
-		vips_del(inst);
+		loop_timer_cancel(l, &inst->garp_refresh_timer);
+		vipd_vips_del(inst);
+	}
+	/* Addresses before the advert: a Master handing over releases its
+	 * own as soon as it hears ours, so ours must be there already. */
+	if (res->actions & VRRP_ACT_ADD_VIPS) {
+		vipd_vips_add(inst, false);
+		loop_timer_set(l, &inst->refresh_timer,
+		    now + refresh_period(inst));
 	}
 	if (res->actions & VRRP_ACT_SEND_ADVERT)
 		send_advert(inst, inst->fsm.priority);
 	if (res->actions & VRRP_ACT_SEND_PRIO0)
 		send_advert(inst, 0);
-	if (res->actions & VRRP_ACT_ADD_VIPS) {
-		vips_add(inst, false);
-		loop_timer_set(l, &inst->refresh_timer,
-		    now + (uint64_t)inst->vipd->vip_lifetime_s * 1000000u / 3);
-	}
 	if (res->actions & VRRP_ACT_SEND_GARP) {
-		garp_burst(inst);
-		if (inst->vipd->garp_delay_us > 0)
+		vipd_vips_announce(inst, c->garp_master_repeat);
+		if (c->garp_master_delay_s > 0)
 			loop_timer_set(l, &inst->garp_timer,
-			    now + inst->vipd->garp_delay_us);
+			    now + c->garp_master_delay_s * SEC);
+		if (c->garp_master_refresh_s > 0)
+			loop_timer_set(l, &inst->garp_refresh_timer,
+			    now + c->garp_master_refresh_s * SEC);
 	}
-	if (res->changed) {
-		inst->last.valid = true;
-		inst->last.from = res->from;
-		inst->last.to = res->to;
-		if (res->to == VRRP_STATE_FAULT && inst->fault_reason[0])
-			snprintf(inst->last.reason, sizeof(inst->last.reason),
-			    "%s", inst->fault_reason);
-		else
-			snprintf(inst->last.reason, sizeof(inst->last.reason),
-			    "%s", vrrp_reason_str(res->reason));
-		clock_gettime(CLOCK_REALTIME, &inst->last.at);
-		if (res->to == VRRP_STATE_MASTER)
-			inst->cnt.became_master++;
-		LOGI(inst, "%s -> %s (%s)", vrrp_state_name(res->from),
-		    vrrp_state_name(res->to), inst->last.reason);
+	if (res->handover_failed) {
+		inst->maintenance = false;
+		snprintf(inst->maintenance_note, sizeof(inst->maintenance_note),
+		    "no peer took over: still Master, maintenance off");
+		LOGWX(inst, "planned handover failed: no peer took over; "
+		    "keeping the addresses");
 	}
+	if (res->changed)
+		record_transition(inst, res);
 	loop_timer_set(l, &inst->timer, inst->fsm.deadline);
 }
 
@@ -313,17 +277,33 @@ int
 vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
     const struct conf_instance *c, struct vipd_iface *ifp)
 {
+	const char *scripts[5] = { c->notify_master, c->notify_backup,
+	    c->notify_fault, c->notify_stop, c->notify };
 	struct vrrp_fsm_config fc = { 0 };
+	enum cmdline_err e;
+	int k, argc;
 
 	memset(inst, 0, sizeof(*inst));
 	inst->vipd = v;
 	inst->conf = c;
 	inst->iface = ifp;
-	inst->rl.interval_us = 10000000;	/* one bad-packet log per 10 s */
+	inst->rl.interval_us = 10 * SEC;	/* bad-packet logs */
 	inst->rl.burst = 3;
+	inst->health_ready = c->ntracks == 0;
 	loop_timer_init(&inst->timer, timer_cb, inst);
 	loop_timer_init(&inst->garp_timer, garp_cb, inst);
+	loop_timer_init(&inst->garp_refresh_timer, garp_refresh_cb, inst);
 	loop_timer_init(&inst->refresh_timer, refresh_cb, inst);
+	for (k = 0; k < 5; k++) {
+		if (scripts[k] == NULL)
+			continue;
+		e = cmdline_split(scripts[k], &inst->notify_argv[k], &argc);
+		if (e != CMDLINE_OK) {
+			log_warnx("%s: notify script \"%s\": %s", c->name,
+			    scripts[k], cmdline_strerror(e));
+			return -1;
+		}
+	}
 	fc.version = c->version;
 	fc.family = c->family;
 	fc.priority = c->priority;
@@ -337,29 +317,51 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 void
 vipd_instance_free(struct vipd_instance *inst)
 {
-	loop_timer_cancel(inst->vipd->loop, &inst->timer);
-	loop_timer_cancel(inst->vipd->loop, &inst->garp_timer);
-	loop_timer_cancel(inst->vipd->loop, &inst->refresh_timer);
+	struct loop *l = inst->vipd->loop;
+	int k;
+
+	loop_timer_cancel(l, &inst->timer);
+	loop_timer_cancel(l, &inst->garp_timer);
+	loop_timer_cancel(l, &inst->garp_refresh_timer);
+	loop_timer_cancel(l, &inst->refresh_timer);
+	for (k = 0; k < 5; k++) {
+		cmdline_free(inst->notify_argv[k]);
+		inst->notify_argv[k] = NULL;
+	}
 }
 
 /* Why the instance cannot run now, or NULL if it can. */
 static const char *
 fault_cause(struct vipd_instance *inst, char *buf, size_t len)
 {
+	const struct conf_instance *c = inst->conf;
 	const struct vipd_iface *ifp = inst->iface;
-	int v6 = inst->conf->family == AF_INET6;
+	size_t k;
 
 	if (ifp->ifindex <= 0)
 		snprintf(buf, len, "interface %s not found", ifp->name);
-	else if (!ifp->up)
+	else if (!ifp->up && !c->dont_track_primary)
 		snprintf(buf, len, "interface %s is down", ifp->name);
 	else if (inst_src(inst) == NULL)
-		snprintf(buf, len, "no %s address on %s",
-		    v6 ? "IPv6 link-local" : "IPv4", ifp->name);
-	else if (ifp->af[vipd_afi(inst->conf->family)].fd < 0)
+		snprintf(buf, len, "no %s address on %s", c->family ==
+		    AF_INET6 ? "IPv6 link-local" : "IPv4", ifp->name);
+	else if (ifp->af[vipd_afi(c->family)].fd < 0)
 		snprintf(buf, len, "no VRRP socket on %s", ifp->name);
-	else
+	else {
+		/* keepalived: a tracked interface of weight 0 means FAULT. */
+		for (k = 0; k < c->ntrack_ifs; k++) {
+			const struct vipd_iface *t = vipd_iface_find(inst->vipd,
+			    c->track_ifs[k].name);
+
+			if (c->track_ifs[k].weight == 0 && (t == NULL ||
+			    !t->up)) {
+				snprintf(buf, len, "tracked interface %s is "
+				    "down", c->track_ifs[k].name);
+				return buf;
+			}
+		}
 		return NULL;
+	}
 	return buf;
 }
 
@@ -367,6 +369,7 @@ void
 vipd_instance_start(struct vipd_instance *inst, uint64_t now)
 {
 	vipd_instance_link(inst, now);
+	vipd_health_apply(inst, now);
 }
 
 void
@@ -382,17 +385,20 @@ vipd_instance_link(struct vipd_instance *inst, uint64_t now)
 		if (inst->fsm.state == VRRP_STATE_FAULT)
 			return;
 		ev.type = VRRP_EV_FAULT;
-		fsm_event(inst, &ev, now);
+		vipd_instance_fsm(inst, &ev, now, NULL);
 		return;
 	}
 	inst->fault_reason[0] = '\0';
+	/* Not before every check has given its first verdict. */
+	if (!inst->health_ready)
+		return;
 	/* The source address may have changed while we were away. */
 	memcpy(inst->fsm.cfg.primary_addr, inst_src(inst),
 	    ALEN(inst->conf->family));
 	if (inst->fsm.state == VRRP_STATE_FAULT ||
 	    inst->fsm.state == VRRP_STATE_INIT) {
 		ev.type = VRRP_EV_STARTUP;
-		fsm_event(inst, &ev, now);
+		vipd_instance_fsm(inst, &ev, now, NULL);
 	}
 }
 
@@ -401,11 +407,10 @@ vipd_instance_shutdown(struct vipd_instance *inst, uint64_t now)
 {
 	struct vrrp_fsm_event ev = { .type = VRRP_EV_SHUTDOWN };
 
-	snprintf(inst->fault_reason, sizeof(inst->fault_reason), "shutdown");
-	fsm_event(inst, &ev, now);
-	/* A Master that was faulted has nothing to send, but no VIP either. */
+	vipd_instance_fsm(inst, &ev, now, "shutdown");
+	/* A faulted Master has nothing to send, but no VIP either. */
 	if (inst->vips_installed)
-		vips_del(inst);
+		vipd_vips_del(inst);
 	vipd_instance_free(inst);
 }
 
@@ -414,26 +419,16 @@ vipd_instance_addr_gone(struct vipd_instance *inst, int ifindex,
     const struct nl_addr *a, uint64_t now)
 {
 	char abuf[INET6_ADDRSTRLEN];
-	size_t i;
 
-	if (inst->fsm.state != VRRP_STATE_MASTER || !inst->vips_installed)
+	if (inst->fsm.state != VRRP_STATE_MASTER || !inst->vips_installed ||
+	    !vipd_vips_match(inst, ifindex, a))
 		return;
-	for (i = 0; i < inst->conf->nvips; i++) {
-		const struct conf_vip *v = &inst->conf->vips[i];
-
-		if (v->family != a->family || v->prefixlen != a->prefixlen ||
-		    memcmp(v->addr, a->addr, ALEN(v->family)) != 0 ||
-		    vip_ifindex(inst, i) != ifindex)
-			continue;
-		LOGWX(inst, "%s/%u was removed while Master; putting it back",
-		    vipd_addr_str(v->family, v->addr, abuf, sizeof(abuf)),
-		    v->prefixlen);
-		vips_add(inst, true);
-		garp_burst(inst);
-		loop_timer_set(inst->vipd->loop, &inst->refresh_timer,
-		    now + (uint64_t)inst->vipd->vip_lifetime_s * 1000000u / 3);
-		return;
-	}
+	LOGWX(inst, "%s was removed while Master; putting it back",
+	    vipd_addr_str(a->family, a->addr, abuf, sizeof(abuf)));
+	vipd_vips_add(inst, true);
+	vipd_vips_announce(inst, inst->conf->garp_master_repeat);
+	loop_timer_set(inst->vipd->loop, &inst->refresh_timer,
+	    now + refresh_period(inst));
 }
 
 /* Receive path. */
@@ -474,21 +469,33 @@ same_vips(const struct vipd_instance *inst, const struct vrrp_adv *adv)
 	return true;
 }
 
+static bool
+is_peer(const struct conf_instance *c, const uint8_t *src)
+{
+	size_t i;
+
+	for (i = 0; i < c->npeers; i++)
+		if (memcmp(c->peers[i].addr, src, ALEN(c->family)) == 0)
+			return true;
+	return false;
+}
+
+/* The checks of RFC 5798 §7.1 the codec cannot make: they need the VR. */
 static int
 validate(struct vipd_instance *inst, const struct vrrp_adv *adv,
     const struct vrrp_ipinfo *ip)
 {
 	const struct conf_instance *c = inst->conf;
-
 	const uint8_t *src = inst_src(inst);
 	size_t alen = ALEN(c->family);
 
-	if (ip->ttl != 255)
+	if (!c->unicast && ip->ttl != 255)
 		return VRRP_PKT_ERR_TTL;
-	if (memcmp(ip->dst, group_addr(c->family), alen) != 0)
-		return VIPD_DROP_DST;
 	if (src != NULL && memcmp(ip->src, src, alen) == 0)
 		return VIPD_DROP_OWN;
+	if (c->unicast ? !is_peer(c, ip->src) :
+	    memcmp(ip->dst, group_addr(c->family), alen) != 0)
+		return c->unicast ? VIPD_DROP_NOT_PEER : VIPD_DROP_DST;
 	if (adv->version != c->version)
 		return VIPD_DROP_VERSION;
 	if (c->version == 2) {
@@ -501,6 +508,39 @@ validate(struct vipd_instance *inst, const struct vrrp_adv *adv,
 	return -1;
 }
 
+/* A peer configured differently: counted, logged, and shown in status. */
+static void
+misconfigured(struct vipd_instance *inst, const struct vrrp_adv *adv,
+    const struct vrrp_ipinfo *ip, int reason, uint64_t now)
+{
+	const struct conf_instance *c = inst->conf;
+	char abuf[INET6_ADDRSTRLEN], what[96];
+	uint64_t missed;
+
+	vipd_addr_str(ip->family, ip->src, abuf, sizeof(abuf));
+	switch (reason) {
+	case VIPD_DROP_VERSION:
+		snprintf(what, sizeof(what), "sends VRRPv%u, we use v%u",
+		    adv->version, c->version);
+		break;
+	case VIPD_DROP_INTERVAL:
+		snprintf(what, sizeof(what), "advert_int %u s, ours %u s",
+		    adv->interval_cs / 100, c->advert_int_cs / 100);
+		break;
+	case VIPD_DROP_AUTH:
+		snprintf(what, sizeof(what), "authentication differs");
+		break;
+	default:
+		snprintf(what, sizeof(what), "advertises other virtual "
+		    "addresses (%u, ours %zu)", adv->naddr, c->nvips);
+		break;
+	}
+	snprintf(inst->misconfig, sizeof(inst->misconfig), "%s: %s", abuf,
+	    what);
+	if (log_ratelimit_ok(&inst->rl, now, &missed))
+		LOGWX(inst, "misconfigured peer %s", inst->misconfig);
+}
+
 void
 vipd_instance_rx(struct vipd_instance *inst, const struct vrrp_adv *adv,
     const struct vrrp_ipinfo *ip, uint64_t now)
@@ -511,23 +551,25 @@ vipd_instance_rx(struct vipd_instance *inst, const struct vrrp_adv *adv,
 	int drop;
 
 	if ((drop = validate(inst, adv, ip)) >= 0) {
-		vipd_instance_drop(inst, drop, ip, now);
+		if (drop == VIPD_DROP_VERSION || drop == VIPD_DROP_INTERVAL ||
+		    drop == VIPD_DROP_AUTH) {
+			inst->cnt.drops[drop]++;
+			misconfigured(inst, adv, ip, drop, now);
+		} else {
+			vipd_instance_drop(inst, drop, ip, now);
+		}
 		return;
 	}
 	inst->cnt.adverts_received++;
 	if (adv->priority == 0)
 		inst->cnt.prio0_received++;
-	if (!same_vips(inst, adv)) {
-		/* RFC 5798 says log; we still follow the advert so that a
-		 * misconfigured peer cannot make two hosts Master. */
+	if (!same_vips(inst, adv) && !inst->vipd->conf->skip_check_adv_addr) {
+		/*
+		 * RFC 5798 says log, keepalived drops. We follow the advert:
+		 * dropping it would make this host Master too.
+		 */
 		inst->cnt.address_list_mismatch++;
-		vipd_addr_str(ip->family, ip->src, inst->mismatch_peer,
-		    sizeof(inst->mismatch_peer));
-		if (log_ratelimit_ok(&inst->rl, now, &missed))
-			LOGWX(inst, "advert from %s lists other virtual "
-			    "addresses than ours (%u vs %zu)",
-			    vipd_addr_str(ip->family, ip->src, abuf,
-			    sizeof(abuf)), adv->naddr, inst->conf->nvips);
+		misconfigured(inst, adv, ip, -1, now);
 	}
 	if (adv->priority == 255 && inst->fsm.cfg.priority == 255) {
 		inst->cnt.drops[VIPD_DROP_OWNER_CONFLICT]++;
@@ -539,5 +581,5 @@ vipd_instance_rx(struct vipd_instance *inst, const struct vrrp_adv *adv,
 	ev.priority = adv->priority;
 	ev.adver_int_cs = adv->interval_cs;
 	ev.src = ip->src;
-	fsm_event(inst, &ev, now);
+	vipd_instance_fsm(inst, &ev, now, NULL);
 }

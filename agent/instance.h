@@ -4,6 +4,7 @@
 #define VIPD_INSTANCE_H
 
 #include "agent/vipd.h"
+#include "agent/vips.h"
 #include "netlink/nl_msg.h"
 
 /* Bind inst to its configuration and interface; does not start it. */
@@ -32,8 +33,11 @@ void vipd_instance_link(struct vipd_instance *, uint64_t now);
 void vipd_instance_addr_gone(struct vipd_instance *, int ifindex,
     const struct nl_addr *, uint64_t now);
 
-/* Format a family-length address; buf needs INET6_ADDRSTRLEN bytes. */
-const char *vipd_addr_str(int family, const uint8_t *addr, char *buf,
-    size_t len);
+/*
+ * Feed ev to inst's state machine and carry out what it says. why, if not
+ * NULL, is recorded as the reason of a transition it causes.
+ */
+void vipd_instance_fsm(struct vipd_instance *, const struct vrrp_fsm_event *,
+    uint64_t now, const char *why);
 
 #endif

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/health.h"
 #include "agent/instance.h"
+#include "agent/vips.h"
 #include "agent/status.h"
 
 static const char *const drop_names[VIPD_DROP__MAX - VRRP_PKT_ERR__MAX] = {
@@ -14,6 +16,7 @@ static const char *const drop_names[VIPD_DROP__MAX - VRRP_PKT_ERR__MAX] = {
 	[VIPD_DROP_AUTH - VRRP_PKT_ERR__MAX] = "auth_mismatch",
 	[VIPD_DROP_DST - VRRP_PKT_ERR__MAX] = "destination",
 	[VIPD_DROP_OWN - VRRP_PKT_ERR__MAX] = "own_advert",
+	[VIPD_DROP_NOT_PEER - VRRP_PKT_ERR__MAX] = "not_a_peer",
 	[VIPD_DROP_OWNER_CONFLICT - VRRP_PKT_ERR__MAX] = "owner_conflict",
 };
 
@@ -129,9 +132,9 @@ instance_json(const struct vipd_instance *inst)
 	json_object_set_new(o, "vips", vips_json(c));
 	json_object_set_new(o, "fault_reason", inst->fault_reason[0] ?
 	    json_string(inst->fault_reason) : json_null());
-	json_object_set_new(o, "address_list_mismatch_peer",
-	    inst->mismatch_peer[0] ? json_string(inst->mismatch_peer) :
-	    json_null());
+	json_object_set_new(o, "misconfigured_peer", inst->misconfig[0] ?
+	    json_string(inst->misconfig) : json_null());
+	json_object_set_new(o, "health", vipd_health_json(inst));
 	json_object_set_new(o, "last_transition", transition_json(&inst->last));
 	json_object_set_new(o, "counters", counters_json(&inst->cnt));
 	return o;

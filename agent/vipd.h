@@ -11,6 +11,10 @@
 #include "agent/conf.h"
 #include "agent/log.h"
 #include "agent/loop.h"
+#include "healthcheck/master.h"
+#include "healthcheck/queue.h"
+#include "healthcheck/smtp_probe.h"
+#include "healthcheck/tls.h"
 #include "vrrp/fsm.h"
 #include "vrrp/pkt.h"
 
@@ -23,6 +27,7 @@ enum vipd_drop {
 	VIPD_DROP_AUTH,		/* v2: auth type or password mismatch */
 	VIPD_DROP_DST,		/* not sent to the VRRP group */
 	VIPD_DROP_OWN,		/* our own advert looped back */
+	VIPD_DROP_NOT_PEER,	/* unicast: not from a unicast_peer */
 	VIPD_DROP_OWNER_CONFLICT, /* a peer claims 255 while we own the VIPs */
 	VIPD_DROP__MAX
 };
@@ -48,6 +53,35 @@ struct vipd_transition {
 };
 
 struct vipd;
+
+/* A running health check (one per conf->checks entry that is tracked). */
+struct vipd_check {
+	struct vipd *vipd;
+	const struct conf_check *conf;
+	bool used;			/* tracked by some instance */
+	bool known;			/* has given a first verdict */
+	bool ok;			/* passing, after rise and fall */
+	unsigned streak;		/* verdicts in a row against ok */
+	enum hc_class cls;		/* the last raw verdict */
+	char reason[320];
+	uint64_t latency_us;
+	struct timespec at;		/* wall time of the last verdict */
+	uint64_t runs, failures;
+	/* smtp_check */
+	struct hc_smtp_conf smtp_conf;
+	struct hc_tls_ctx *tls;
+	struct hc_smtp_probe *probe;
+	struct loop_timer timer;
+	struct hc_smtp_result smtp;
+	bool have_smtp;
+	/* postfix_check: master liveness and the queue */
+	char queue_dir[4096];
+	struct hc_master *master;
+	struct hc_queue *queue;
+	struct hc_master_result mres;
+	struct hc_queue_result qres;
+	bool have_master, have_queue;
+};
 
 /* Index of a family in per-family arrays. */
 static inline int
@@ -94,7 +128,14 @@ struct vipd_instance {
 	struct vipd_counters cnt;
 	struct vipd_transition last;
 	struct log_ratelimit rl;
-	char mismatch_peer[64];		/* last peer with another VIP list */
+	char misconfig[160];		/* last misconfigured peer, and how */
+	bool health_ready;		/* every tracked check has a verdict */
+	bool maintenance;		/* vipctl maintenance on */
+	char maintenance_note[160];	/* outcome of the last handover */
+	const char *why;		/* reason for the next transition */
+	char **notify_argv[5];		/* split notify_master, _backup,
+					 * _fault, _stop, notify; NULL = none */
+	struct loop_timer garp_refresh_timer;	/* garp_master_refresh */
 };
 
 struct vipd {
@@ -106,10 +147,11 @@ struct vipd {
 	size_t nifaces;
 	struct vipd_instance *insts;
 	size_t ninsts;
+	struct vipd_check *checks;	/* parallel to conf->checks */
+	size_t nchecks;
+	struct notify *notify;		/* the notify-script runner */
 	struct timespec started_at;
 	uint32_t vip_lifetime_s;	/* VIPs expire unless refreshed */
-	unsigned garp_repeat;		/* GARPs per VIP per burst */
-	uint64_t garp_delay_us;		/* delay of the second burst */
 	int exit_code;
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* vipctl output: the status table and plain JSON. */
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -149,10 +150,77 @@ print_notes(const json_t *inst, FILE *out)
 	v = json_object_get(inst, "fault_reason");
 	if (json_is_string(v) && json_string_length(v) > 0)
 		fprintf(out, "  fault: %s\n", scalar(v, buf, sizeof(buf)));
-	v = json_object_get(inst, "address_list_mismatch_peer");
+	v = json_object_get(inst, "misconfigured_peer");
 	if (json_is_string(v) && json_string_length(v) > 0)
-		fprintf(out, "  warning: %s advertises other VIPs\n",
+		fprintf(out, "  warning: misconfigured peer %s\n",
 		    scalar(v, buf, sizeof(buf)));
+}
+
+/* One line per tracked check: verdict, reason and what it measured. */
+static void
+print_check(const json_t *ck, FILE *out)
+{
+	char name[CELL_MAX], st[CELL_MAX], w[CELL_MAX], why[CELL_MAX];
+	char a[CELL_MAX];
+	const json_t *v;
+
+	fprintf(out, "  check %s: %s (weight %s): %s",
+	    field(ck, "name", name, sizeof(name)),
+	    field(ck, "state", st, sizeof(st)),
+	    field(ck, "weight", w, sizeof(w)),
+	    field(ck, "reason", why, sizeof(why)));
+	if (json_is_number(v = json_object_get(ck, "latency_ms")))
+		fprintf(out, ", %.1f ms", json_number_value(v));
+	if (json_is_string(v = json_object_get(ck, "banner_host")) &&
+	    json_string_length(v) > 0)
+		fprintf(out, ", banner %s", scalar(v, a, sizeof(a)));
+	if (json_is_integer(v = json_object_get(ck, "tls_days_left")))
+		fprintf(out, ", certificate %s days left",
+		    scalar(v, a, sizeof(a)));
+	if (json_is_object(v = json_object_get(ck, "queue"))) {
+		const char *key;
+		json_t *n;
+
+		fprintf(out, "; queue");
+		json_object_foreach((json_t *)v, key, n)
+			fprintf(out, " %s %s", clean(key, a, sizeof(a)),
+			    scalar(n, why, sizeof(why)));
+		v = json_object_get(ck, "oldest_incoming_age_s");
+		if (json_is_integer(v) && json_integer_value(v) >= 0)
+			fprintf(out, ", oldest incoming %s s",
+			    scalar(v, a, sizeof(a)));
+		v = json_object_get(ck, "oldest_active_age_s");
+		if (json_is_integer(v) && json_integer_value(v) >= 0)
+			fprintf(out, ", oldest active %s s",
+			    scalar(v, a, sizeof(a)));
+	}
+	fputc('\n', out);
+}
+
+static void
+print_health(const json_t *inst, FILE *out)
+{
+	const json_t *h = json_object_get(inst, "health");
+	const json_t *checks = json_object_get(h, "checks"), *v;
+	char buf[CELL_MAX];
+	size_t i;
+	json_t *ck;
+
+	if (!json_is_object(h))
+		return;
+	if (json_is_true(json_object_get(h, "maintenance")))
+		fprintf(out, "  maintenance: on\n");
+	if (json_is_string(v = json_object_get(h, "maintenance_note")))
+		fprintf(out, "  maintenance: %s\n", scalar(v, buf,
+		    sizeof(buf)));
+	if (!json_is_array(checks) || json_array_size(checks) == 0) {
+		fprintf(out, "  checks: none\n");
+		return;
+	}
+	if (json_is_false(json_object_get(h, "ready")))
+		fprintf(out, "  checks: waiting for a first verdict\n");
+	json_array_foreach(checks, i, ck)
+		print_check(ck, out);
 }
 
 static void
@@ -254,6 +322,7 @@ print_table(const json_t *insts, FILE *out)
 		print_row(out, row, width);
 		print_notes(inst, out);
 		print_last(inst, out);
+		print_health(inst, out);
 		print_counters(inst, out);
 	}
 }
@@ -282,4 +351,50 @@ vipctl_print_json(const json_t *result, FILE *out)
 	if (json_dumpf(result, out, JSON_INDENT(2)) == -1)
 		return -1;
 	return fputc('\n', out) == EOF ? -1 : 0;
+}
+
+void
+vipctl_print_explain(const json_t *result, FILE *out)
+{
+	const json_t *insts = json_object_get(result, "instances");
+	char buf[4096];
+	size_t i;
+	json_t *inst;
+
+	json_array_foreach(insts, i, inst) {
+		const json_t *t = json_object_get(inst, "priority");
+
+		fprintf(out, "%s%s:\n", i > 0 ? "\n" : "",
+		    field(inst, "name", buf, sizeof(buf)));
+		/* The text is the daemon's own, line by line; keep newlines. */
+		if (json_is_string(t)) {
+			const char *p = json_string_value(t), *nl;
+
+			while (*p != '\0') {
+				nl = strchr(p, '\n');
+				fprintf(out, "  %.*s\n", (int)(nl ? nl - p :
+				    (ptrdiff_t)strlen(p)), p);
+				if (nl == NULL)
+					break;
+				p = nl + 1;
+			}
+		}
+		fprintf(out, "  %s\n", field(inst, "summary", buf,
+		    sizeof(buf)));
+	}
+}
+
+void
+vipctl_print_maintenance(const json_t *result, FILE *out)
+{
+	const json_t *insts = json_object_get(result, "instances");
+	char n[CELL_MAX], st[CELL_MAX], act[CELL_MAX];
+	size_t i;
+	json_t *inst;
+
+	json_array_foreach(insts, i, inst)
+		fprintf(out, "%s (%s): %s\n",
+		    field(inst, "name", n, sizeof(n)),
+		    field(inst, "state", st, sizeof(st)),
+		    field(inst, "action", act, sizeof(act)));
 }

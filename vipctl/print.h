@@ -18,4 +18,10 @@ void vipctl_print_status(const json_t *status, FILE *out);
 /* Print any result as JSON indented by two spaces. Returns 0 or -1. */
 int vipctl_print_json(const json_t *result, FILE *out);
 
+/* explain's answer: each instance's reasoning, line by line. */
+void vipctl_print_explain(const json_t *result, FILE *out);
+
+/* maintenance's answer: one line per instance saying what it does now. */
+void vipctl_print_maintenance(const json_t *result, FILE *out);
+
 #endif

@@ -243,6 +243,10 @@ run(const struct invocation *inv, const struct ctl_request *req)
 		rc = vipctl_print_json(result, stdout);
 	else if (req->cmd == CTL_CMD_STATUS)
 		vipctl_print_status(result, stdout);
+	else if (req->cmd == CTL_CMD_EXPLAIN)
+		vipctl_print_explain(result, stdout);
+	else if (req->cmd == CTL_CMD_MAINTENANCE)
+		vipctl_print_maintenance(result, stdout);
 	else if (json_object_size(result) > 0)
 		rc = vipctl_print_json(result, stdout);
 	json_decref(result);
@@ -284,6 +288,76 @@ explain_main(const struct invocation *inv)
 	return run(inv, &req);
 }
 
+/* The instance called name in a status result, or NULL. */
+static const json_t *
+find_instance(const json_t *status, const char *name)
+{
+	const json_t *insts = json_object_get(status, "instances");
+	size_t i;
+	json_t *inst;
+
+	json_array_foreach(insts, i, inst)
+		if (json_is_string(json_object_get(inst, "name")) &&
+		    strcmp(json_string_value(json_object_get(inst, "name")),
+		    name) == 0)
+			return inst;
+	return NULL;
+}
+
+/*
+ * A Master asked to hand over keeps its VIPs until a peer has taken over:
+ * follow each such instance until it is Backup or the daemon gives up.
+ */
+static int
+await_handover(const struct invocation *inv, const json_t *answer)
+{
+	struct ctl_request req = { .cmd = CTL_CMD_STATUS };
+	const json_t *insts = json_object_get(answer, "instances");
+	int rc = 0, tries;
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(insts, i, a) {
+		const char *name = json_string_value(json_object_get(a, "name"));
+		const char *act = json_string_value(json_object_get(a, "action"));
+
+		if (name == NULL || act == NULL || strncmp(act, "handing", 7))
+			continue;
+		for (tries = 0; tries < 300; tries++) {
+			json_t *st = NULL;
+			const json_t *inst, *note;
+			const char *state;
+
+			usleep(100000);
+			if (call(inv->sock, &req, &st) != 0)
+				return 1;
+			inst = find_instance(st, name);
+			state = json_string_value(json_object_get(inst,
+			    "state"));
+			note = json_object_get(json_object_get(inst, "health"),
+			    "maintenance_note");
+			if (state != NULL && strcmp(state, "MASTER") != 0) {
+				printf("%s: handed over; now %s\n", name, state);
+				json_decref(st);
+				break;
+			}
+			if (json_is_string(note) && strncmp(json_string_value(
+			    note), "no peer", 7) == 0) {
+				printf("%s: %s\n", name, json_string_value(note));
+				json_decref(st);
+				rc = 1;
+				break;
+			}
+			json_decref(st);
+		}
+		if (tries == 300) {
+			printf("%s: still handing over after 30 s\n", name);
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
 static int
 maintenance_main(const struct invocation *inv)
 {
@@ -298,7 +372,20 @@ maintenance_main(const struct invocation *inv)
 	strcpy(req.mode, inv->args[0]);
 	if (inv->nargs > 1 && (rc = set_instance(&req, inv->args[1])) != 0)
 		return rc;
-	return run(inv, &req);
+	if (inv->json || strcmp(req.mode, "on") != 0)
+		return run(inv, &req);
+	/* Text mode: say what happened, not only what started. */
+	{
+		json_t *result = NULL;
+
+		if ((rc = call(inv->sock, &req, &result)) != 0)
+			return rc;
+		vipctl_print_maintenance(result, stdout);
+		fflush(stdout);
+		rc = await_handover(inv, result);
+		json_decref(result);
+		return rc;
+	}
 }
 
 static const struct command commands[] = {

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: ISC */
+/* vipctl commands beyond status: explain and maintenance. */
+#include <stdio.h>
+#include <string.h>
+
+#include "agent/ctlcmd.h"
+#include "agent/health.h"
+#include "agent/instance.h"
+
+/* Instances named name (all for ""); NULL with err if there is none. */
+static bool
+selected(const struct vipd_instance *inst, const char *name)
+{
+	return name[0] == '\0' || strcmp(inst->conf->name, name) == 0;
+}
+
+static bool
+exists(const struct vipd *v, const char *name, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < v->ninsts; i++)
+		if (selected(&v->insts[i], name))
+			return true;
+	snprintf(err, errlen, "no instance named \"%s\"", name);
+	return false;
+}
+
+json_t *
+vipd_ctl_explain(struct vipd *v, const char *name, char *err, size_t errlen)
+{
+	json_t *a;
+	size_t i;
+
+	if (!exists(v, name, err, errlen))
+		return NULL;
+	a = json_array();
+	for (i = 0; i < v->ninsts; i++)
+		if (selected(&v->insts[i], name))
+			json_array_append_new(a,
+			    vipd_health_explain(&v->insts[i]));
+	return json_pack("{s:o}", "instances", a);
+}
+
+json_t *
+vipd_ctl_maintenance(struct vipd *v, const char *name, bool on, char *err,
+    size_t errlen)
+{
+	uint64_t now = loop_now();
+	json_t *a;
+	size_t i;
+
+	if (!exists(v, name, err, errlen))
+		return NULL;
+	a = json_array();
+	for (i = 0; i < v->ninsts; i++) {
+		struct vipd_instance *inst = &v->insts[i];
+		const char *what;
+
+		if (!selected(inst, name))
+			continue;
+		if (on == inst->maintenance)
+			what = on ? "already in maintenance" :
+			    "not in maintenance";
+		else if (on && inst->fsm.state == VRRP_STATE_MASTER)
+			what = "handing over to the best peer; keeping the "
+			    "addresses until it has taken over";
+		else
+			what = on ? "out of the election" :
+			    "back in the election";
+		if (on != inst->maintenance) {
+			inst->maintenance = on;
+			inst->maintenance_note[0] = '\0';
+			log_info("%s: maintenance %s (vipctl)", inst->conf->name,
+			    on ? "on" : "off");
+			vipd_health_apply(inst, now);
+		}
+		json_array_append_new(a, json_pack("{s:s,s:s,s:b,s:s}",
+		    "name", inst->conf->name,
+		    "state", vrrp_state_name(inst->fsm.state),
+		    "maintenance", inst->maintenance, "action", what));
+	}
+	return json_pack("{s:o}", "instances", a);
+}

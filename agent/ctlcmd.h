@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: ISC */
+/* vipctl commands beyond status: explain and maintenance. */
+#ifndef VIPD_CTLCMD_H
+#define VIPD_CTLCMD_H
+
+#include <jansson.h>
+
+#include "agent/vipd.h"
+
+/* {"instances":[explain...]} for one instance (name) or all (""). */
+json_t *vipd_ctl_explain(struct vipd *, const char *name, char *err,
+    size_t errlen);
+
+/*
+ * Maintenance on: each selected Master hands its VIPs to the best peer
+ * without a gap and every selected instance stays out of the election;
+ * off: they rejoin. Returns what each instance is doing now.
+ */
+json_t *vipd_ctl_maintenance(struct vipd *, const char *name, bool on,
+    char *err, size_t errlen);
+
+#endif

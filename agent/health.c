@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: ISC */
+/* Health checks in the daemon: run them, apply rise/fall, and gate each instance's priority. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/health.h"
+#include "agent/iface.h"
+#include "agent/instance.h"
+#include "agent/status.h"
+#include "healthcheck/gate.h"
+#include "healthcheck/postfix_conf.h"
+
+#define MASTER_RECHECK_US	1000000u	/* master.pid re-read period */
+
+static void check_changed(struct vipd_check *, uint64_t now);
+
+/*
+ * rise/fall: a passing check fails after `fall` failures in a row and a
+ * failing one passes after `rise` successes. The first verdict counts at
+ * once, so an instance is not held back longer than one probe.
+ */
+static void
+verdict(struct vipd_check *ck, enum hc_class cls, const char *reason,
+    uint64_t latency_us)
+{
+	bool pass = cls != HC_FAILED;
+	bool was_known = ck->known, was_ok = ck->ok;
+
+	ck->cls = cls;
+	snprintf(ck->reason, sizeof(ck->reason), "%s", reason);
+	ck->latency_us = latency_us;
+	clock_gettime(CLOCK_REALTIME, &ck->at);
+	ck->runs++;
+	if (!pass)
+		ck->failures++;
+	if (!ck->known) {
+		ck->known = true;
+		ck->ok = pass;
+		ck->streak = 0;
+	} else if (pass == ck->ok) {
+		ck->streak = 0;
+	} else if (++ck->streak >= (pass ? ck->conf->rise : ck->conf->fall)) {
+		ck->ok = pass;
+		ck->streak = 0;
+	}
+	if (!was_known || was_ok != ck->ok)
+		log_info("check %s: %s (%s)", ck->conf->name,
+		    ck->ok ? "passing" : "failing", ck->reason);
+	check_changed(ck, loop_now());
+}
+
+/* smtp_check: one probe per interval, never two at once. */
+
+static void smtp_start(struct loop_timer *, uint64_t, void *);
+
+static void
+smtp_done(const struct hc_smtp_result *r, void *arg)
+{
+	struct vipd_check *ck = arg;
+
+	ck->probe = NULL;
+	ck->smtp = *r;
+	ck->have_smtp = true;
+	verdict(ck, r->cls, r->reason, r->latency_us);
+}
+
+static void
+smtp_start(struct loop_timer *t, uint64_t now, void *arg)
+{
+	struct vipd_check *ck = arg;
+	struct loop *l = ck->vipd->loop;
+
+	loop_timer_set(l, t, now + ck->conf->interval_us);
+	if (ck->probe != NULL)
+		return;	/* still running: its own timeout ends it */
+	ck->probe = hc_smtp_probe_start(l, &ck->smtp_conf, ck->tls, now,
+	    smtp_done, ck);
+	if (ck->probe == NULL) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "smtp: cannot start probe: %s",
+		    strerror(errno));
+		verdict(ck, HC_FAILED, why, 0);
+	}
+}
+
+static int
+smtp_setup(struct vipd_check *ck)
+{
+	const struct conf_check_smtp *c = &ck->conf->smtp;
+	struct hc_smtp_conf *s = &ck->smtp_conf;
+	char host[256] = "localhost", err[256];
+	const char *bad;
+
+	if (c->helo_name[0])
+		snprintf(host, sizeof(host), "%s", c->helo_name);
+	else if (gethostname(host, sizeof(host) - 1) < 0)
+		snprintf(host, sizeof(host), "localhost");
+	hc_smtp_conf_defaults(s, host);
+	s->family = c->family;
+	memcpy(s->addr, c->addr, 16);
+	s->port = c->port;
+	s->starttls = c->starttls != CONF_STARTTLS_OFF;
+	s->tls_required = c->starttls == CONF_STARTTLS_REQUIRED;
+	s->tls_verify = c->tls_verify;
+	snprintf(s->tls_ca_file, sizeof(s->tls_ca_file), "%s", c->tls_ca_file);
+	snprintf(s->tls_server_name, sizeof(s->tls_server_name), "%s",
+	    c->tls_server_name);
+	s->tls_days_warn = (int)c->tls_days_warn;
+	s->tls_days_crit = (int)c->tls_days_crit;
+	snprintf(s->mail_from, sizeof(s->mail_from), "%s", c->mail_from);
+	snprintf(s->rcpt_to, sizeof(s->rcpt_to), "%s", c->rcpt_to);
+	s->step_timeout_ms = (uint32_t)(ck->conf->step_timeout_us / 1000);
+	s->timeout_ms = (uint32_t)(ck->conf->timeout_us / 1000);
+	if ((bad = hc_smtp_conf_check(s)) != NULL) {
+		log_warnx("check %s: %s", ck->conf->name, bad);
+		return -1;
+	}
+	if (s->starttls) {
+		ck->tls = hc_tls_ctx_new(s->tls_verify, s->tls_ca_file, err,
+		    sizeof(err));
+		if (ck->tls == NULL) {
+			log_warnx("check %s: TLS: %s", ck->conf->name, err);
+			return -1;
+		}
+	}
+	loop_timer_init(&ck->timer, smtp_start, ck);
+	/* First probe at once: instances wait for it. */
+	return loop_timer_set(ck->vipd->loop, &ck->timer, loop_now());
+}
+
+/* postfix_check: the worse of master liveness and the queue. */
+
+static void
+postfix_verdict(struct vipd_check *ck)
+{
+	const char *reason = "postfix: ok";
+	enum hc_class cls = HC_OK;
+	uint64_t lat = 0;
+
+	if (ck->have_queue) {
+		cls = ck->qres.cls;
+		reason = ck->qres.reason;
+		lat = ck->qres.latency_us;
+	}
+	if (ck->have_master && ck->mres.cls >= cls) {
+		cls = ck->mres.cls;
+		reason = ck->mres.reason;
+	}
+	/* A dead master makes the queue verdict meaningless: wait for both
+	 * only while the master is fine. */
+	if (!ck->have_master || (!ck->have_queue && cls != HC_FAILED))
+		return;
+	verdict(ck, cls, reason, lat);
+}
+
+static void
+master_cb(const struct hc_master_result *r, void *arg)
+{
+	struct vipd_check *ck = arg;
+
+	ck->mres = *r;
+	ck->have_master = true;
+	postfix_verdict(ck);
+}
+
+static void
+queue_cb(const struct hc_queue_result *r, void *arg)
+{
+	struct vipd_check *ck = arg;
+
+	ck->qres = *r;
+	ck->have_queue = true;
+	postfix_verdict(ck);
+}
+
+static int
+postfix_setup(struct vipd_check *ck)
+{
+	const struct conf_check_postfix *c = &ck->conf->postfix;
+	struct hc_queue_limits lim;
+	enum hc_pfconf_err perr = HC_PFCONF_OK;
+
+	if (c->queue_directory[0]) {
+		snprintf(ck->queue_dir, sizeof(ck->queue_dir), "%s",
+		    c->queue_directory);
+	} else if (hc_pfconf_queue_dir_read(c->config_dir, ck->queue_dir,
+	    sizeof(ck->queue_dir), &perr) < 0) {
+		/* No Postfix here (yet): a failing check, not a dead daemon. */
+		snprintf(ck->queue_dir, sizeof(ck->queue_dir),
+		    "/var/spool/postfix");
+		log_warnx("check %s: %s/main.cf: %s; using %s", ck->conf->name,
+		    c->config_dir, perr != HC_PFCONF_OK ?
+		    hc_pfconf_strerror(perr) : strerror(errno), ck->queue_dir);
+	}
+	hc_queue_limits_default(&lim);
+	lim.max_incoming_age_s = c->max_incoming_age_s;
+	lim.max_active_age_s = c->max_active_age_s;
+	lim.max_deferred = c->max_deferred;
+	lim.max_hold = c->max_hold;
+	lim.max_corrupt = c->max_corrupt;
+	ck->master = hc_master_start(ck->vipd->loop, ck->queue_dir,
+	    MASTER_RECHECK_US, master_cb, ck);
+	ck->queue = hc_queue_start(ck->vipd->loop, ck->queue_dir, &lim,
+	    ck->conf->interval_us, queue_cb, ck);
+	if (ck->master == NULL || ck->queue == NULL) {
+		log_warn("check %s", ck->conf->name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+vipd_health_start(struct vipd *v)
+{
+	size_t i, k;
+
+	v->nchecks = v->conf->nchecks;
+	if (v->nchecks == 0)
+		return 0;
+	if ((v->checks = calloc(v->nchecks, sizeof(*v->checks))) == NULL)
+		return -1;
+	for (i = 0; i < v->conf->ninstances; i++)
+		for (k = 0; k < v->conf->instances[i].ntracks; k++)
+			v->checks[v->conf->instances[i].tracks[k].check].used =
+			    true;
+	for (i = 0; i < v->nchecks; i++) {
+		struct vipd_check *ck = &v->checks[i];
+		int rc;
+
+		ck->vipd = v;
+		ck->conf = &v->conf->checks[i];
+		if (!ck->used)
+			continue;
+		rc = ck->conf->type == CONF_CHECK_SMTP ? smtp_setup(ck) :
+		    postfix_setup(ck);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+vipd_health_stop(struct vipd *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nchecks; i++) {
+		struct vipd_check *ck = &v->checks[i];
+
+		if (ck->probe)
+			hc_smtp_probe_cancel(ck->probe);
+		if (ck->timer.cb)
+			loop_timer_cancel(v->loop, &ck->timer);
+		hc_tls_ctx_free(ck->tls);
+		hc_master_stop(ck->master);
+		hc_queue_stop(ck->queue);
+	}
+	free(v->checks);
+	v->checks = NULL;
+	v->nchecks = 0;
+}
+
+/* Gating: from the checks to each instance's state machine. */
+
+static size_t
+gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
+    size_t max)
+{
+	const struct conf_instance *c = inst->conf;
+	size_t k, n = 0;
+
+	for (k = 0; k < c->ntracks && n < max; k++, n++) {
+		const struct vipd_check *ck =
+		    &inst->vipd->checks[c->tracks[k].check];
+
+		g[n].name = ck->conf->name;
+		g[n].known = ck->known;
+		g[n].ok = ck->ok;
+		g[n].weight = c->tracks[k].weight;
+		g[n].reason = ck->reason;
+	}
+	/* Weighted track_interface entries count like checks; weight 0 ones
+	 * make a FAULT instead (see fault_cause). */
+	for (k = 0; k < c->ntrack_ifs && n < max; k++) {
+		const struct vipd_iface *ifp;
+
+		if (c->track_ifs[k].weight == 0)
+			continue;
+		ifp = vipd_iface_find(inst->vipd, c->track_ifs[k].name);
+		g[n].name = c->track_ifs[k].name;
+		g[n].known = true;
+		g[n].ok = ifp != NULL && ifp->up;
+		g[n].weight = c->track_ifs[k].weight;
+		g[n].reason = g[n].ok ? "interface up" : "interface down";
+		n++;
+	}
+	return n;
+}
+
+static void
+check_changed(struct vipd_check *ck, uint64_t now)
+{
+	struct vipd *v = ck->vipd;
+	size_t i, k;
+
+	for (i = 0; i < v->ninsts; i++) {
+		const struct conf_instance *c = v->insts[i].conf;
+
+		for (k = 0; k < c->ntracks; k++)
+			if (&v->checks[c->tracks[k].check] == ck) {
+				vipd_health_apply(&v->insts[i], now);
+				break;
+			}
+	}
+}
+
+static void
+set_priority(struct vipd_instance *inst, uint8_t prio, const char *why,
+    uint64_t now)
+{
+	struct vrrp_fsm_event ev = { .type = VRRP_EV_PRIORITY,
+	    .priority = prio };
+
+	vipd_instance_fsm(inst, &ev, now, why);
+}
+
+void
+vipd_health_apply(struct vipd_instance *inst, uint64_t now)
+{
+	struct hc_gate_check g[CONF_TRACKS_MAX + CONF_TRACK_IFS_MAX];
+	struct hc_gate_result r;
+	struct vrrp_fsm *f = &inst->fsm;
+	size_t n = gate_inputs(inst, g, sizeof(g) / sizeof(g[0]));
+	bool was_ready = inst->health_ready;
+
+	hc_gate_eval(inst->conf->priority, inst->conf->health_strict,
+	    inst->maintenance, g, n, &r);
+	inst->health_ready = r.ready;
+	if (r.ready && !was_ready) {
+		/* Startup was held back until now. */
+		set_priority(inst, r.priority, NULL, now);
+		vipd_instance_link(inst, now);
+		return;
+	}
+	if (inst->maintenance && !f->handover && f->priority != 0) {
+		struct vrrp_fsm_event ev = { .type = VRRP_EV_HANDOVER };
+
+		vipd_instance_fsm(inst, &ev, now, "maintenance");
+		return;
+	}
+	if (f->handover || r.priority == f->priority)
+		return;
+	if (r.resign && f->state == VRRP_STATE_MASTER && r.priority > 0)
+		/* Resign first (priority 0: Backups take over after
+		 * Skew_Time), then stay a last-resort candidate. */
+		set_priority(inst, 0, r.cause, now);
+	set_priority(inst, r.priority, r.resign ? r.cause : NULL, now);
+}
+
+/* What status and explain show. */
+
+static json_t *
+check_json(const struct vipd_check *ck, int weight)
+{
+	char at[48];
+	json_t *o;
+
+	o = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:f,s:I,s:I,s:i,s:i}",
+	    "name", ck->conf->name,
+	    "type", ck->conf->type == CONF_CHECK_SMTP ? "smtp" : "postfix",
+	    "state", !ck->known ? "unknown" : ck->ok ? "passing" : "failing",
+	    "weight", weight,
+	    "result", ck->known ? hc_class_name(ck->cls) : "none",
+	    "reason", ck->reason,
+	    "latency_ms", (double)ck->latency_us / 1000.0,
+	    "runs", (json_int_t)ck->runs, "failures", (json_int_t)ck->failures,
+	    "rise", (int)ck->conf->rise, "fall", (int)ck->conf->fall);
+	if (o == NULL)
+		return NULL;
+	if (ck->known)
+		json_object_set_new(o, "at",
+		    json_string(vipd_wall_str(&ck->at, at, sizeof(at))));
+	if (ck->have_smtp) {
+		json_object_set_new(o, "banner_host",
+		    json_string(ck->smtp.banner_host));
+		json_object_set_new(o, "step",
+		    json_string(hc_smtp_step_name(ck->smtp.step)));
+		json_object_set_new(o, "code", json_integer(ck->smtp.code));
+		json_object_set_new(o, "tls_days_left",
+		    ck->smtp.tls_days_left == HC_TLS_DAYS_UNKNOWN ?
+		    json_null() : json_integer(ck->smtp.tls_days_left));
+	}
+	if (ck->have_master)
+		json_object_set_new(o, "master_pid",
+		    json_integer(ck->mres.pid));
+	if (ck->have_queue) {
+		json_t *q = json_object();
+		int i;
+
+		for (i = 0; i < HC_QUEUE_COUNT; i++)
+			json_object_set_new(q, hc_queue_dirname(i),
+			    json_integer(ck->qres.count[i]));
+		json_object_set_new(o, "queue", q);
+		json_object_set_new(o, "oldest_incoming_age_s",
+		    json_integer(ck->qres.oldest_incoming_age_s));
+		json_object_set_new(o, "oldest_active_age_s",
+		    json_integer(ck->qres.oldest_active_age_s));
+	}
+	return o;
+}
+
+json_t *
+vipd_health_json(const struct vipd_instance *inst)
+{
+	const struct conf_instance *c = inst->conf;
+	json_t *checks = json_array();
+	size_t k;
+
+	for (k = 0; k < c->ntracks; k++)
+		json_array_append_new(checks, check_json(
+		    &inst->vipd->checks[c->tracks[k].check],
+		    c->tracks[k].weight));
+	return json_pack("{s:b,s:b,s:b,s:s?,s:o}",
+	    "ready", inst->health_ready, "maintenance", inst->maintenance,
+	    "strict", c->health_strict,
+	    "maintenance_note", inst->maintenance_note[0] ?
+	    inst->maintenance_note : NULL, "checks", checks);
+}
+
+json_t *
+vipd_health_explain(const struct vipd_instance *inst)
+{
+	struct hc_gate_check g[CONF_TRACKS_MAX + CONF_TRACK_IFS_MAX];
+	char text[4096], state[512], mbuf[64];
+	const struct vrrp_fsm *f = &inst->fsm;
+	size_t n = gate_inputs(inst, g, sizeof(g) / sizeof(g[0]));
+
+	hc_gate_explain(inst->conf->priority, inst->conf->health_strict,
+	    inst->maintenance, g, n, text, sizeof(text));
+	if (f->master_known && f->state != VRRP_STATE_MASTER)
+		vipd_addr_str(inst->conf->family, f->master_addr, mbuf,
+		    sizeof(mbuf));
+	else
+		snprintf(mbuf, sizeof(mbuf), "none heard");
+	snprintf(state, sizeof(state), "state %s%s%s (last: %s); Master: %s"
+	    " at priority %u; preempt %s",
+	    vrrp_state_name(f->state), inst->fault_reason[0] ? ": " : "",
+	    inst->fault_reason, inst->last.valid ? inst->last.reason : "none",
+	    f->state == VRRP_STATE_MASTER ? "this host" : mbuf,
+	    f->state == VRRP_STATE_MASTER ? f->priority : f->master_priority,
+	    inst->conf->nopreempt ? "off" : "on");
+	return json_pack("{s:s,s:s,s:i,s:s,s:s}", "name", inst->conf->name,
+	    "state", vrrp_state_name(f->state), "effective_priority",
+	    f->priority, "priority", text, "summary", state);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: ISC */
+/* Health checks in the daemon: run them, apply rise/fall, and gate each instance's priority. */
+#ifndef VIPD_HEALTH_H
+#define VIPD_HEALTH_H
+
+#include <jansson.h>
+
+#include "agent/vipd.h"
+
+/* Start every configured check that some instance tracks. 0, or -1 logged. */
+int vipd_health_start(struct vipd *);
+void vipd_health_stop(struct vipd *);
+
+/*
+ * Re-derive inst's effective priority from its checks and maintenance
+ * mode, and tell its state machine. Called on every verdict.
+ */
+void vipd_health_apply(struct vipd_instance *, uint64_t now);
+
+/* inst's checks and the priority they make, for vipctl status. */
+json_t *vipd_health_json(const struct vipd_instance *);
+
+/* How the effective priority and the state follow, for vipctl explain. */
+json_t *vipd_health_explain(const struct vipd_instance *);
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: ISC */
+/* An instance's addresses on the host: add, delete, keep alive, announce. */
+#ifndef VIPD_VIPS_H
+#define VIPD_VIPS_H
+
+#include "agent/vipd.h"
+#include "netlink/nl_msg.h"
+
+/*
+ * Add the VIPs and excluded addresses with the daemon's lifetime; re-adding
+ * refreshes it. quiet: log failures only.
+ */
+void vipd_vips_add(struct vipd_instance *, bool quiet);
+
+/* Delete them; absent ones are fine. */
+void vipd_vips_del(struct vipd_instance *);
+
+/* One burst: repeat GARPs per IPv4 address, unsolicited NAs per IPv6 one. */
+void vipd_vips_announce(struct vipd_instance *, unsigned repeat);
+
+/* True if (ifindex, a) is one of inst's addresses. */
+bool vipd_vips_match(const struct vipd_instance *, int ifindex,
+    const struct nl_addr *a);
+
+/* Format a family-length address; buf needs INET6_ADDRSTRLEN bytes. */
+const char *vipd_addr_str(int family, const uint8_t *addr, char *buf,
+    size_t len);
+
+#endif
