@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: ISC
+"""`vipctl status --json`: fields, timers (with the Master's interval learnt,
+RFC 9568 6.4.2), counters, and the VIP's finite lifetime."""
+
+import time
+
+import pytest
+
+from helpers import has_vipctl, settle
+from lab import VIP, VIP_CIDR, vrrp_conf
+
+pytestmark = pytest.mark.skipif(not has_vipctl(), reason="needs vipctl")
+
+
+def near(x, want, tol=1.0):
+    return abs(float(x) - want) <= tol
+
+
+def test_status_fields_timers_counters(make_lab):
+    lab = make_lab(2)
+    a1 = lab.start_agent("h1", vrrp_conf("h1", 100, 0.1))
+    settle(lab, "h1")
+    # h2 is configured with 1 s but must learn the Master's 100 ms.
+    a2 = lab.start_agent("h2", vrrp_conf("h2", 90, 1))
+    assert lab.wait_states({"h2": "BACKUP"}, 2), lab.states()
+    time.sleep(0.5)
+
+    s1 = lab.status("h1")
+    assert s1["pid"] == a1.pid, (s1["pid"], a1.pid)
+    assert isinstance(s1["version"], str) and s1["version"]
+    assert len(s1["instances"]) == 1
+    m = s1["instances"][0]
+    assert (m["name"], m["interface"], m["vrid"], m["version"]) == ("VI_1", "eth0", 51, 3), m
+    assert (m["state"], m["priority"], m["effective_priority"]) == ("MASTER", 100, 100), m
+    assert m["advert_interval_ms"] == 100, m
+    assert m["vips"] == [VIP_CIDR] and m["vips_installed"] is True, m
+    assert m["last_transition"]["to"] == "MASTER", m["last_transition"]
+    assert m["last_transition"]["from"] == "BACKUP", m["last_transition"]
+    assert m["counters"]["became_master"] == 1, m["counters"]
+    # Its own looped-back adverts are not "received" (h2 never sent any).
+    assert m["counters"]["adverts_received"] == 0, m["counters"]
+    assert isinstance(m["counters"]["drops"], dict)
+
+    s2 = lab.status("h2")
+    assert s2["pid"] == a2.pid
+    b = s2["instances"][0]
+    assert (b["state"], b["priority"], b["effective_priority"]) == ("BACKUP", 90, 90), b
+    assert b["advert_interval_ms"] == 1000, b
+    assert b["master_address"] == "203.0.113.1", b
+    assert b["vips_installed"] is False, b
+    # Skew = (256-90)*10cs/256 = 6.484 cs; MDI = 3*100 ms + skew.
+    assert near(b["skew_time_ms"], 64.84), "skew %s: not from the learnt 100 ms" % b["skew_time_ms"]
+    assert near(b["master_down_interval_ms"], 364.84), b["master_down_interval_ms"]
+    assert b["counters"]["became_master"] == 0 and b["counters"]["adverts_sent"] == 0, b
+
+    # Counters move at the advert rate: about 10 per second.
+    sent0 = m["counters"]["adverts_sent"]
+    recv0 = b["counters"]["adverts_received"]
+    t0 = time.monotonic()
+    time.sleep(1.0)
+    sent1 = lab.instance("h1")["counters"]["adverts_sent"]
+    recv1 = lab.instance("h2")["counters"]["adverts_received"]
+    dt = time.monotonic() - t0
+    assert 0.7 * 10 * dt <= sent1 - sent0 <= 1.3 * 10 * dt + 1, (sent0, sent1, dt)
+    assert 0.7 * 10 * dt <= recv1 - recv0 <= 1.3 * 10 * dt + 1, (recv0, recv1, dt)
+
+
+def test_vip_has_finite_refreshed_lifetime(make_lab):
+    lab = make_lab(1)
+    lab.start_agent("h1", vrrp_conf("h1", 100, 0.1))
+    settle(lab, "h1")
+
+    def lft():
+        a = [x for x in lab.addrs("h1") if x["addr"] == VIP][0]
+        assert a["dynamic"] and a["valid_lft"].endswith("sec"), a["line"]
+        return int(a["valid_lft"][:-3])
+    first = lft()
+    assert 0 < first <= 60, first
+    # Refreshed while Master: never runs out.
+    end = time.monotonic() + first + 1.5
+    while time.monotonic() < end:
+        assert lft() >= 1
+        time.sleep(0.2)
+
+
+def test_human_status(make_lab):
+    lab = make_lab(1)
+    lab.start_agent("h1", vrrp_conf("h1", 100, 0.1))
+    settle(lab, "h1")
+    out = lab.vipctl("h1", "status").stdout
+    assert "VI_1" in out and "MASTER" in out, out
