@@ -73,7 +73,11 @@ struct vrrp_fsm_event {
 	const uint8_t *src;
 };
 
-/* Bit flags; the agent carries them out in this (bit) order. */
+/*
+ * Bit flags. The agent deletes VIPs first and adds them before it
+ * advertises, so a Master handing over never releases before the taker
+ * holds them; GARP/NA go last.
+ */
 enum vrrp_fsm_action {
 	VRRP_ACT_DEL_VIPS = 1 << 0,
 	VRRP_ACT_SEND_ADVERT = 1 << 1,	/* advert with fsm->priority */
