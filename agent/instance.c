@@ -108,6 +108,22 @@ garp_refresh_cb(struct loop_timer *t, uint64_t now, void *arg)
 	    now + inst->conf->garp_master_refresh_s * SEC);
 }
 
+/*
+ * A lower-priority Master exists: after a split heals, its ARP entries in
+ * switches and hosts may still be there, so re-announce (keepalived's
+ * garp_lower_prio_*).
+ */
+static void
+garp_lower_cb(struct loop_timer *t, uint64_t now, void *arg)
+{
+	struct vipd_instance *inst = arg;
+
+	(void)t;
+	(void)now;
+	if (inst->fsm.state == VRRP_STATE_MASTER)
+		vipd_vips_announce(inst, inst->conf->garp_lower_prio_repeat);
+}
+
 /* Adverts go to the group, or to each unicast peer. */
 
 static void
@@ -237,6 +253,8 @@ apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 		loop_timer_cancel(l, &inst->refresh_timer);
 		loop_timer_cancel(l, &inst->garp_timer);
 		loop_timer_cancel(l, &inst->garp_refresh_timer);
+		loop_timer_cancel(l, &inst->garp_lower_timer);
+		vipd_vips_announce_stop(inst);
 		vipd_vips_del(inst);
 	}
 	/* Addresses before the advert: a Master handing over releases its
@@ -294,6 +312,8 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	loop_timer_init(&inst->garp_timer, garp_cb, inst);
 	loop_timer_init(&inst->garp_refresh_timer, garp_refresh_cb, inst);
 	loop_timer_init(&inst->refresh_timer, refresh_cb, inst);
+	loop_timer_init(&inst->garp_lower_timer, garp_lower_cb, inst);
+	vipd_vips_init(inst);
 	for (k = 0; k < 5; k++) {
 		if (scripts[k] == NULL)
 			continue;
@@ -310,6 +330,8 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	fc.adver_int_cs = c->advert_int_cs;
 	fc.preempt = !c->nopreempt;
 	fc.preempt_delay_us = (uint64_t)c->preempt_delay_ms * 1000u;
+	fc.lower_prio_no_advert = c->lower_prio_no_advert;
+	fc.higher_prio_send_advert = c->higher_prio_send_advert;
 	vrrp_fsm_init(&inst->fsm, &fc);
 	return 0;
 }
@@ -324,6 +346,8 @@ vipd_instance_free(struct vipd_instance *inst)
 	loop_timer_cancel(l, &inst->garp_timer);
 	loop_timer_cancel(l, &inst->garp_refresh_timer);
 	loop_timer_cancel(l, &inst->refresh_timer);
+	loop_timer_cancel(l, &inst->garp_lower_timer);
+	vipd_vips_announce_stop(inst);
 	for (k = 0; k < 5; k++) {
 		cmdline_free(inst->notify_argv[k]);
 		inst->notify_argv[k] = NULL;
@@ -578,6 +602,12 @@ vipd_instance_rx(struct vipd_instance *inst, const struct vrrp_adv *adv,
 			    vipd_addr_str(ip->family, ip->src, abuf,
 			    sizeof(abuf)));
 	}
+	if (inst->fsm.state == VRRP_STATE_MASTER && adv->priority > 0 &&
+	    adv->priority < inst->fsm.priority &&
+	    inst->conf->garp_lower_prio_repeat > 0 &&
+	    inst->garp_lower_timer.when == 0)
+		loop_timer_set(inst->vipd->loop, &inst->garp_lower_timer,
+		    now + inst->conf->garp_lower_prio_delay_s * SEC);
 	ev.priority = adv->priority;
 	ev.adver_int_cs = adv->interval_cs;
 	ev.src = ip->src;

@@ -160,6 +160,7 @@ ifaces_json(const struct vipd *v)
 json_t *
 vipd_status_json(const struct vipd *v)
 {
+	struct loop_stats ls;
 	char at[48];
 	json_t *o, *insts;
 	size_t i;
@@ -167,10 +168,15 @@ vipd_status_json(const struct vipd *v)
 	insts = json_array();
 	for (i = 0; i < v->ninsts; i++)
 		json_array_append_new(insts, instance_json(&v->insts[i]));
-	o = json_pack("{s:s,s:i,s:s,s:s,s:o,s:o}",
+	loop_get_stats(v->loop, &ls);
+	o = json_pack("{s:s,s:i,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I}}",
 	    "version", VIPD_VERSION, "pid", (int)getpid(),
 	    "router_id", v->conf->router_id,
 	    "started_at", vipd_wall_str(&v->started_at, at, sizeof(at)),
-	    "instances", insts, "interfaces", ifaces_json(v));
+	    "instances", insts, "interfaces", ifaces_json(v),
+	    "loop", "timers_fired", (json_int_t)ls.timers_fired,
+	    "late_max_us", (json_int_t)ls.late_max_us,
+	    "late_mean_us", (json_int_t)(ls.timers_fired ?
+	    ls.late_sum_us / ls.timers_fired : 0));
 	return o;
 }

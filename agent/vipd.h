@@ -136,6 +136,9 @@ struct vipd_instance {
 	char **notify_argv[5];		/* split notify_master, _backup,
 					 * _fault, _stop, notify; NULL = none */
 	struct loop_timer garp_refresh_timer;	/* garp_master_refresh */
+	struct loop_timer garp_lower_timer;	/* garp_lower_prio_* */
+	struct loop_timer announce_timer;	/* paced GARP/NA rounds */
+	unsigned announce_left;		/* rounds still to send */
 };
 
 struct vipd {

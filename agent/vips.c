@@ -113,12 +113,11 @@ vipd_vips_del(struct vipd_instance *inst)
 	}
 }
 
-void
-vipd_vips_announce(struct vipd_instance *inst, unsigned repeat)
+static void
+announce_round(struct vipd_instance *inst)
 {
 	const struct conf_instance *c = inst->conf;
 	uint8_t frame[128];
-	unsigned r;
 	size_t i;
 
 	for (i = 0; i < count(c); i++) {
@@ -131,11 +130,68 @@ vipd_vips_announce(struct vipd_instance *inst, unsigned repeat)
 		len = v->family == AF_INET ?
 		    vrrp_arp_build(frame, sizeof(frame), ifp->mac, v->addr) :
 		    vrrp_na_build(frame, sizeof(frame), ifp->mac, v->addr);
-		for (r = 0; len > 0 && r < repeat; r++)
-			if (vrrp_announce_send(ifp->pktfd, ifp->ifindex, frame,
-			    (size_t)len) == 0)
-				inst->cnt.garp_sent++;
+		if (len > 0 && vrrp_announce_send(ifp->pktfd, ifp->ifindex,
+		    frame, (size_t)len) == 0)
+			inst->cnt.garp_sent++;
 	}
+}
+
+/* vrrp_garp_interval / vrrp_gna_interval: the pause between rounds. */
+static uint64_t
+pace_us(const struct vipd_instance *inst)
+{
+	const struct conf *cf = inst->vipd->conf;
+
+	return inst->conf->family == AF_INET6 ? cf->gna_interval_us :
+	    cf->garp_interval_us;
+}
+
+static void
+announce_cb(struct loop_timer *t, uint64_t now, void *arg)
+{
+	struct vipd_instance *inst = arg;
+
+	if (inst->announce_left == 0)
+		return;
+	inst->announce_left--;
+	announce_round(inst);
+	if (inst->announce_left > 0)
+		loop_timer_set(inst->vipd->loop, t, now + pace_us(inst));
+}
+
+void
+vipd_vips_init(struct vipd_instance *inst)
+{
+	loop_timer_init(&inst->announce_timer, announce_cb, inst);
+	inst->announce_left = 0;
+}
+
+void
+vipd_vips_announce(struct vipd_instance *inst, unsigned repeat)
+{
+	uint64_t pace = pace_us(inst);
+	unsigned r;
+
+	if (repeat == 0)
+		return;
+	if (pace == 0) {
+		for (r = 0; r < repeat; r++)
+			announce_round(inst);
+		return;
+	}
+	announce_round(inst);
+	if (repeat - 1 > inst->announce_left)
+		inst->announce_left = repeat - 1;
+	if (inst->announce_left > 0 && inst->announce_timer.when == 0)
+		loop_timer_set(inst->vipd->loop, &inst->announce_timer,
+		    loop_now() + pace);
+}
+
+void
+vipd_vips_announce_stop(struct vipd_instance *inst)
+{
+	inst->announce_left = 0;
+	loop_timer_cancel(inst->vipd->loop, &inst->announce_timer);
 }
 
 bool

@@ -348,10 +348,13 @@ master_advert(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 		why = VRRP_REASON_EQUAL_PRIORITY_HIGHER_ADDR;
 	else {
 		/* RFC 9568: answer at once to refresh learning bridges. */
-		master_readvertise(f, now, res);
+		if (!f->cfg.lower_prio_no_advert)
+			master_readvertise(f, now, res);
 		return;
 	}
 	res->actions |= leave_master_actions(f, false);
+	if (f->cfg.higher_prio_send_advert && why != VRRP_REASON_HANDOVER)
+		res->actions |= VRRP_ACT_SEND_ADVERT;
 	enter(f, VRRP_STATE_BACKUP, why, res);
 	backup_accept(f, ev, now);
 }

@@ -42,6 +42,13 @@ struct vrrp_fsm_config {
 	uint64_t preempt_delay_us;
 	/* The source address we transmit from, for the equal-priority tie. */
 	uint8_t primary_addr[16];
+	/* keepalived's lower_prio_no_advert: a Master does not answer a
+	 * lower-priority advert at once (RFC 5798 behaviour). */
+	bool lower_prio_no_advert;
+	/* keepalived's higher_prio_send_advert: a Master yielding to a higher
+	 * priority sends one last advert, so that the new Master re-announces
+	 * the addresses (heals ARP caches after a split). */
+	bool higher_prio_send_advert;
 };
 
 enum vrrp_fsm_event_type {
