@@ -13,7 +13,8 @@
 #include "healthcheck/gate.h"
 #include "healthcheck/postfix_conf.h"
 
-#define MASTER_RECHECK_US	1000000u	/* master.pid re-read period */
+/* master.pid and the master's state re-read: cheap, and SIGSTOP has no event. */
+#define MASTER_RECHECK_US	100000u
 
 static void check_changed(struct vipd_check *, uint64_t now);
 
