@@ -33,8 +33,16 @@ VIPCTL_OBJS := $(VIPCTL_SRCS:%.c=$(B)/obj/%.o)
 # Unit tests: tests/unit/test_NAME.c links against TEST_NAME_SRCS (pure
 # modules only: no root, no network) and runs under ASan/UBSan.
 TEST_pkt_SRCS  := vrrp/pkt.c
-TEST_fsm_SRCS  := vrrp/fsm.c
-TEST_conf_SRCS := agent/conf.c agent/conf_addr.c agent/conf_checks.c agent/conf_kw.c agent/conf_lex.c agent/conf_load.c agent/conf_print.c agent/conf_vrrp.c
+TEST_fsm_backup_SRCS := vrrp/fsm.c
+TEST_fsm_master_SRCS := vrrp/fsm.c
+TEST_fsm_sim_SRCS    := vrrp/fsm.c
+TEST_conf_lex_SRCS := agent/conf_lex.c
+TEST_conf_parse_SRCS := agent/conf.c agent/conf_addr.c agent/conf_checks.c agent/conf_kw.c agent/conf_lex.c agent/conf_load.c agent/conf_print.c agent/conf_vrrp.c
+TEST_conf_errors_SRCS := $(TEST_conf_parse_SRCS)
+TEST_conf_net_SRCS := $(TEST_conf_parse_SRCS)
+TEST_conf_keepalived_SRCS := $(TEST_conf_parse_SRCS)
+TEST_conf_checks_SRCS := $(TEST_conf_parse_SRCS)
+TEST_conf_load_SRCS := $(TEST_conf_parse_SRCS)
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
 TEST_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
@@ -43,8 +51,10 @@ TEST_loop_SRCS := agent/loop.c
 TEST_gate_SRCS := healthcheck/gate.c
 TEST_cmdline_SRCS := agent/cmdline.c
 TEST_notify_SRCS  := agent/notify.c agent/cmdline.c agent/loop.c agent/log.c
-TEST_postfix_SRCS := healthcheck/postfix_conf.c healthcheck/master.c \
-                     healthcheck/queue.c healthcheck/postqueue.c agent/loop.c
+TEST_postfix_maincf_SRCS    := healthcheck/postfix_conf.c
+TEST_postfix_queue_SRCS     := healthcheck/queue.c agent/loop.c
+TEST_postfix_postqueue_SRCS := healthcheck/postqueue.c healthcheck/queue.c agent/loop.c
+TEST_postfix_master_SRCS    := healthcheck/master.c agent/loop.c
 TEST_smtp_reply_SRCS  := healthcheck/smtp_reply.c
 TEST_smtp_dialog_SRCS := healthcheck/smtp_dialog.c healthcheck/smtp_reply.c
 TEST_smtp_probe_SRCS  := healthcheck/smtp_probe.c healthcheck/smtp_dialog.c \
