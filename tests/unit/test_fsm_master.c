@@ -56,6 +56,38 @@ static void test_master_answers_lower_and_prio0(void **state)
 	       t + 50000 + SEC);
 }
 
+/* keepalived's lower_prio_no_advert: the RFC 5798 silence. */
+static void test_master_lower_prio_no_advert(void **state)
+{
+	struct fx *x = *state;
+	uint64_t t, due;
+
+	x->c.lower_prio_no_advert = true;
+	t = boot_master(x) + 250000;
+	due = x->f.deadline;
+	quiet(adv(x, t, 99, 100, PEER), due);
+	/* A priority-0 advert is still answered (RFC 5798 6.4.3). */
+	expect(adv(x, t + 1, 0, 100, PEER), ADVERT, ST(MASTER), RS(NONE),
+	       t + 1 + SEC);
+}
+
+/* keepalived's higher_prio_send_advert: one advert while yielding. */
+static void test_master_higher_prio_send_advert(void **state)
+{
+	struct fx *x = *state;
+	uint64_t t;
+
+	x->c.higher_prio_send_advert = true;
+	t = boot_master(x) + 100;
+	expect(adv(x, t, 200, 100, PEER), VRRP_ACT_DEL_VIPS | ADVERT,
+	       ST(BACKUP), RS(HIGHER_PRIORITY), ANY);
+	/* Without the option: no advert. */
+	x->c.higher_prio_send_advert = false;
+	t = boot_master(x) + 100;
+	expect(adv(x, t, 200, 100, PEER), VRRP_ACT_DEL_VIPS, ST(BACKUP),
+	       RS(HIGHER_PRIORITY), ANY);
+}
+
 static void test_master_ignores_preempt_mode(void **state)
 {
 	struct fx *x = *state;
@@ -369,6 +401,8 @@ int main(void)
 		T(test_master_timer_no_drift),
 		T(test_master_yields_to_higher),
 		T(test_master_answers_lower_and_prio0),
+		T(test_master_lower_prio_no_advert),
+		T(test_master_higher_prio_send_advert),
 		T(test_master_ignores_preempt_mode),
 		T(test_tiebreak_unsigned_v4),
 		T(test_tiebreak_v6),
