@@ -50,7 +50,9 @@ TEST_control_SRCS := agent/control.c agent/ctl_proto.c
 TEST_loop_SRCS := agent/loop.c
 TEST_gate_SRCS := healthcheck/gate.c
 TEST_cmdline_SRCS := agent/cmdline.c
-TEST_notify_SRCS  := agent/notify.c agent/cmdline.c agent/loop.c agent/log.c
+TEST_notify_SRCS  := agent/notify.c agent/notify_spawn.c agent/notify_cred.c \
+                     agent/cmdline.c agent/loop.c agent/log.c
+TEST_notify_cred_SRCS := agent/notify_cred.c
 TEST_postfix_maincf_SRCS    := healthcheck/postfix_conf.c
 TEST_postfix_queue_SRCS     := healthcheck/queue.c agent/loop.c
 TEST_postfix_postqueue_SRCS := healthcheck/postqueue.c healthcheck/queue.c agent/loop.c

@@ -13,6 +13,7 @@
 #include "agent/daemon.h"
 #include "agent/health.h"
 #include "agent/notify.h"
+#include "agent/notify_cred.h"
 #include "agent/ctlcmd.h"
 #include "agent/iface.h"
 #include "agent/instance.h"
@@ -167,6 +168,26 @@ setup_ifaces(struct vipd *v)
 	return 0;
 }
 
+/* script_user, or keepalived's default: keepalived_script, else root. */
+static int
+setup_script_user(struct vipd *v)
+{
+	struct notify_cred cred;
+	char err[256] = "";
+	bool fail = false;
+
+	if (notify_cred_resolve(v->conf->script_user, v->conf->script_group,
+	    v->conf->enable_script_security, &cred, err, sizeof(err)) < 0 ||
+	    notify_set_cred(v->notify, &cred) < 0)
+		fail = true;
+	notify_cred_free(&cred);
+	if (fail) {
+		log_warnx("%s", err[0] != '\0' ? err : "notify: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 int
 vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 {
@@ -210,6 +231,8 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 		log_warn("notify runner");
 		return -1;
 	}
+	if (setup_script_user(v) < 0)
+		return -1;
 	for (i = 0; i < conf->ninstances; i++, v->ninsts++)
 		if (vipd_instance_init(v, &v->insts[i], &conf->instances[i],
 		    vipd_iface_get(v, conf->instances[i].interface)) < 0)

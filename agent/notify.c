@@ -6,12 +6,10 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +19,8 @@
 #include "agent/log.h"
 #include "agent/loop.h"
 #include "agent/notify.h"
+#include "agent/notify_cred.h"
+#include "agent/notify_spawn.h"
 
 #define NOTIFY_READS	16	/* per event, so a chatty child can't hog */
 #define NOTIFY_CMD_SHOWN 256	/* command bytes quoted in log lines */
@@ -63,6 +63,8 @@ struct notify {
 	void (*hook)(const struct notify_result *, void *);
 	void *hook_arg;
 	struct notify_stats stats;
+	bool has_cred;		/* else scripts run with our ids */
+	struct notify_cred cred;
 };
 
 static void start_next(struct notify *);
@@ -172,6 +174,12 @@ log_result(const struct notify *n, const struct notify_result *r)
 
 	describe(msg, sizeof(msg), r->label, r->argv, r->instance);
 	len = strlen(msg);
+	if (r->outcome == NOTIFY_REFUSED) {
+		snprintf(msg + len, sizeof(msg) - len,
+		    " refused by enable_script_security: %s", r->output);
+		log_warnx("%s", msg);
+		return;
+	}
 	if (r->outcome == NOTIFY_SPAWN_FAILED)
 		snprintf(msg + len, sizeof(msg) - len,
 		    " could not be started: %s", strerror(r->code));
@@ -377,53 +385,6 @@ on_timer(struct loop_timer *t, uint64_t now, void *arg)
 	expire(arg, now);
 }
 
-/* Move fd off 0-2, where the child's dup2 actions could clobber it. */
-static int
-fd_above_stdio(int fd)
-{
-	int nfd;
-
-	if (fd > 2)
-		return fd;
-	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	close(fd);
-	return nfd;
-}
-
-/* posix_spawn argv[0] in its own group; returns 0 or an errno value. */
-static int
-spawn(const struct notify_job *j, pid_t *pid, int wfd)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t sa;
-	sigset_t all, none;
-	int err;
-
-	sigfillset(&all);
-	sigemptyset(&none);
-	if ((err = posix_spawn_file_actions_init(&fa)) != 0)
-		return err;
-	if ((err = posix_spawnattr_init(&sa)) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return err;
-	}
-	if ((err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
-	    O_RDONLY, 0)) == 0 &&
-	    (err = posix_spawn_file_actions_adddup2(&fa, wfd, 1)) == 0 &&
-	    (err = posix_spawn_file_actions_adddup2(&fa, wfd, 2)) == 0 &&
-	    (err = posix_spawn_file_actions_addclosefrom_np(&fa, 3)) == 0 &&
-	    /* The daemon blocks signals for signalfd: undo that too. */
-	    (err = posix_spawnattr_setsigdefault(&sa, &all)) == 0 &&
-	    (err = posix_spawnattr_setsigmask(&sa, &none)) == 0 &&
-	    (err = posix_spawnattr_setpgroup(&sa, 0)) == 0 &&
-	    (err = posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) == 0)
-		err = posix_spawn(pid, j->argv[0], &fa, &sa, j->argv, j->envp);
-	posix_spawnattr_destroy(&sa);
-	posix_spawn_file_actions_destroy(&fa);
-	return err;
-}
-
 /* Watch the child's exit and output in the loop, arm its timeout. */
 static int
 attach(struct notify *n, struct notify_child *c)
@@ -443,27 +404,15 @@ static int
 start(struct notify *n, struct notify_job *j)
 {
 	struct notify_child *c = &n->cur;
-	int p[2], err;
+	int err;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return errno;
-	if ((p[1] = fd_above_stdio(p[1])) < 0 ||
-	    fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) {
-		err = errno;
-		close(p[0]);
-		if (p[1] >= 0)
-			close(p[1]);
-		return err;
-	}
 	c->started = loop_now();
-	err = spawn(j, &c->pid, p[1]);
-	close(p[1]);
-	if (err != 0) {
-		close(p[0]);
+	if ((err = notify_spawn(j->argv, j->envp, n->has_cred ? &n->cred :
+	    NULL, &c->pid, &c->outfd)) != 0) {
+		c->outfd = -1;
 		return err;
 	}
 	c->job = j;
-	c->outfd = p[0];
 	c->pidfd = -1;
 	c->stage = STAGE_RUN;
 	c->killsig = 0;
@@ -481,6 +430,28 @@ start(struct notify *n, struct notify_job *j)
 	return 0;
 }
 
+/*
+ * enable_script_security, for scripts run as root: 0 when j may run,
+ * else -1 after reporting why it does not.
+ */
+static int
+vet(struct notify *n, struct notify_job *j)
+{
+	char why[NOTIFY_OUTPUT_MAX];
+	int rc;
+
+	if (!n->has_cred || !n->cred.security || n->cred.uid != 0)
+		return 0;
+	if ((rc = notify_cred_check_path(j->argv[0], why, sizeof(why))) == 0)
+		return 0;
+	if (rc < 0)
+		report(n, j, NOTIFY_SPAWN_FAILED, errno, 0, "", 0, false);
+	else
+		report(n, j, NOTIFY_REFUSED, EPERM, 0, why, strlen(why),
+		    false);
+	return -1;
+}
+
 static void
 start_next(struct notify *n)
 {
@@ -492,7 +463,9 @@ start_next(struct notify *n)
 		if ((n->head = j->next) == NULL)
 			n->tail = &n->head;
 		n->nqueued--;
-		if ((err = start(n, j)) != 0) {
+		if (vet(n, j) < 0)
+			job_free(j);
+		else if ((err = start(n, j)) != 0) {
 			report(n, j, NOTIFY_SPAWN_FAILED, err, 0, "", 0, false);
 			job_free(j);
 		}
@@ -518,6 +491,20 @@ notify_new(struct loop *loop, uint32_t timeout_ms)
 	n->cur.pidfd = n->cur.outfd = -1;
 	loop_timer_init(&n->timer, on_timer, n);
 	return n;
+}
+
+int
+notify_set_cred(struct notify *n, const struct notify_cred *cred)
+{
+	struct notify_cred copy;
+
+	memset(&copy, 0, sizeof(copy));
+	if (cred != NULL && notify_cred_copy(&copy, cred) < 0)
+		return -1;
+	notify_cred_free(&n->cred);
+	n->cred = copy;
+	n->has_cred = cred != NULL;
+	return 0;
 }
 
 void
@@ -689,6 +676,7 @@ notify_free(struct notify *n)
 		abort_current(n);
 	drop_queue(n, "vipd is exiting");
 	loop_timer_cancel(n->loop, &n->timer);
+	notify_cred_free(&n->cred);
 	free(n);
 }
 

@@ -9,6 +9,7 @@
 
 struct loop;
 struct notify;
+struct notify_cred;
 
 #define NOTIFY_TIMEOUT_DEFAULT_MS 10000
 #define NOTIFY_KILL_GRACE_MS	1000	/* SIGTERM to SIGKILL */
@@ -20,10 +21,10 @@ struct notify;
 
 /*
  * How a run ended. Scripts never go through a shell: argv[0] is executed
- * directly (posix_spawn), in a new process group, with stdin on /dev/null,
- * stdout and stderr on one pipe, default signal dispositions (glibc's
- * posix_spawn leaves its internal signals 32 and 33 ignored), an empty
- * signal mask, no fds beyond 0-2, and only this environment:
+ * directly (fork and execve), as the user set by notify_set_cred, in a
+ * new process group, with stdin on /dev/null, stdout and stderr on one
+ * pipe, default signal dispositions, an empty signal mask, no fds beyond
+ * 0-2, and only this environment:
  *	PATH=/usr/sbin:/usr/bin:/sbin:/bin
  *	VIPD_SEQ=<n>		1, 2, ... in queue order; a gap means that
  *				runs were dropped (queue full)
@@ -36,6 +37,7 @@ enum notify_outcome {
 	NOTIFY_SIGNALED,	/* code = the signal (not ours) */
 	NOTIFY_TIMEOUT,		/* we killed it; code = last signal sent */
 	NOTIFY_SPAWN_FAILED,	/* code = errno (ENOENT, EACCES, ...) */
+	NOTIFY_REFUSED,		/* enable_script_security; code = EPERM */
 };
 
 /* One finished run, as passed to the hook; valid during the call only. */
@@ -47,7 +49,8 @@ struct notify_result {
 	enum notify_outcome outcome;
 	int code;
 	uint64_t duration_us;	/* start to exit (0 if not started) */
-	const char *output;	/* last NOTIFY_OUTPUT_MAX bytes, raw */
+	const char *output;	/* last NOTIFY_OUTPUT_MAX bytes, raw;
+				   NOTIFY_REFUSED: why ("/tmp/x is ...") */
 	size_t output_len;	/* output[output_len] is NUL */
 	bool shutdown_limit;	/* killed by notify_drain's bound or free */
 };
@@ -67,9 +70,20 @@ struct notify *notify_new(struct loop *loop, uint32_t timeout_ms);
 void notify_free(struct notify *);
 
 /*
- * Called after every run (success, failure, timeout or spawn failure),
- * after the result was logged. The hook may enqueue; it must not free the
- * runner.
+ * Run scripts with cred's ids (copied; NULL = vipd's own, the default).
+ * With cred->security and cred->uid 0, each script's path is vetted
+ * before every run (notify_cred_check_path): an unsafe one is refused
+ * (NOTIFY_REFUSED, logged, counted as failed), e.g.
+ *	notify_master "/tmp/mx-up" for VI_1 refused by
+ *	enable_script_security: /tmp is writable by others (uid 0, mode 1777)
+ * Returns 0, or -1 with errno ENOMEM (the previous setting is kept).
+ */
+int notify_set_cred(struct notify *, const struct notify_cred *cred);
+
+/*
+ * Called after every run (success, failure, timeout, spawn failure or
+ * refusal), after the result was logged. The hook may enqueue; it must
+ * not free the runner.
  */
 void notify_set_hook(struct notify *,
     void (*hook)(const struct notify_result *, void *arg), void *arg);
@@ -126,7 +140,8 @@ void notify_drain(struct notify *, uint32_t total_timeout_ms);
 
 /*
  * Counters. runs = finished runs = ok + failed + timeouts; failed counts
- * non-zero exits, deaths by signal and scripts that could not be started;
+ * non-zero exits, deaths by signal, scripts that could not be started
+ * and scripts refused by enable_script_security;
  * dropped counts runs refused (queue full) or never run (drain limit,
  * notify_free).
  */
