@@ -15,6 +15,7 @@
 #include "agent/ctl_proto.h"
 #include "agent/daemon.h"
 #include "agent/log.h"
+#include "agent/notify_cred.h"
 #include "agent/vipd.h"
 
 #define VIPD_CONF_DEFAULT	"/etc/vipd/vipd.conf"
@@ -133,6 +134,22 @@ load_conf(const char *path)
 	return c;
 }
 
+/* The notify scripts' user must exist, or vipd would refuse to start. */
+static int
+check_script_user(const char *path, const struct conf *conf)
+{
+	struct notify_cred cred;
+	char err[256];
+
+	if (notify_cred_resolve(conf->script_user, conf->script_group,
+	    conf->enable_script_security, &cred, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", path, err);
+		return 1;
+	}
+	notify_cred_free(&cred);
+	return 0;
+}
+
 /* An exclusive lock on the pid file keeps a second vipd out. */
 static int
 pidfile_open(const char *path)
@@ -170,10 +187,12 @@ main(int argc, char **argv)
 	if ((conf = load_conf(o.conf)) == NULL)
 		return 1;
 	if (o.test) {
-		if (o.detail)
+		int bad = check_script_user(o.conf, conf);
+
+		if (o.detail && !bad)
 			conf_print(stdout, conf);
 		conf_free(conf);
-		return 0;
+		return bad;
 	}
 	if (geteuid() != 0)
 		fprintf(stderr, "vipd: warning: not running as root; raw "
