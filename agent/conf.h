@@ -255,4 +255,11 @@ void conf_diag_free(struct conf_diag *diag);
  */
 void conf_print(FILE *out, const struct conf *conf);
 
+/*
+ * One line per instance saying which health checks it tracks and what each
+ * looks at (what `vipd -t` prints), e.g.
+ * "VI_1: tracks default_smtp (smtp 127.0.0.1:25, weight 0); ...".
+ */
+void conf_print_tracks(FILE *out, const struct conf *conf);
+
 #endif

@@ -305,3 +305,49 @@ conf_print(FILE *out, const struct conf *conf)
 	for (i = 0; i < conf->ninstances; i++)
 		print_instance(out, conf, &conf->instances[i]);
 }
+
+/* What one check looks at, e.g. "smtp 127.0.0.1:25, STARTTLS required". */
+static void
+print_target(FILE *out, const struct conf_check *k)
+{
+	if (k->type == CONF_CHECK_POSTFIX) {
+		fprintf(out, "postfix %s", k->postfix.queue_directory[0] ?
+		    k->postfix.queue_directory : k->postfix.config_dir);
+		return;
+	}
+	fputs("smtp ", out);
+	if (k->smtp.family == AF_INET6)
+		fputc('[', out);
+	print_addr(out, k->smtp.family, k->smtp.addr);
+	fprintf(out, "%s:%u", k->smtp.family == AF_INET6 ? "]" : "",
+	    k->smtp.port);
+	if (k->smtp.starttls != CONF_STARTTLS_OFF)
+		fprintf(out, ", STARTTLS%s", k->smtp.starttls ==
+		    CONF_STARTTLS_REQUIRED ? " required" : "");
+	if (k->smtp.rcpt_to[0] != '\0')
+		fprintf(out, ", RCPT TO %s", k->smtp.rcpt_to);
+}
+
+void
+conf_print_tracks(FILE *out, const struct conf *conf)
+{
+	size_t i, k;
+
+	for (i = 0; i < conf->ninstances; i++) {
+		const struct conf_instance *in = &conf->instances[i];
+
+		fprintf(out, "%s: ", in->name);
+		if (in->ntracks == 0)
+			fputs("tracks no health check", out);
+		for (k = 0; k < in->ntracks; k++) {
+			const struct conf_check *ck =
+			    &conf->checks[in->tracks[k].check];
+
+			fprintf(out, "%s%s (", k == 0 ? "tracks " : "; ",
+			    ck->name);
+			print_target(out, ck);
+			fprintf(out, ", weight %d)", in->tracks[k].weight);
+		}
+		fputs(in->health_strict ? ", health_strict\n" : "\n", out);
+	}
+}

@@ -191,6 +191,8 @@ main(int argc, char **argv)
 
 		if (o.detail && !bad)
 			conf_print(stdout, conf);
+		else if (!bad)
+			conf_print_tracks(stdout, conf);
 		conf_free(conf);
 		return bad;
 	}

@@ -495,6 +495,48 @@ static void test_track_check(void **state)
 	free(t);
 }
 
+/* What vipd -t says each instance tracks. */
+static char *tracks_to_string(const struct conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	conf_print_tracks(f, c);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static void test_print_tracks(void **state)
+{
+	struct conf *c;
+	char *out;
+
+	(void)state;
+	c = inst_ok("");
+	out = tracks_to_string(c);
+	assert_string_equal(out, "VI_1: tracks default_smtp (smtp "
+	    "127.0.0.1:25, weight 0); default_postfix (postfix /etc/postfix, "
+	    "weight 0)\n");
+	free(out);
+	conf_free(c);
+	c = top_ok("smtp_check tls { connect_ip 2001:db8::25\n"
+	    "starttls required\nrcpt_to probe@sink.test\n}\n",
+	    "track_check {\ntls weight -20\n}\nhealth_strict", "");
+	out = tracks_to_string(c);
+	assert_string_equal(out, "VI_1: tracks tls (smtp [2001:db8::25]:25, "
+	    "STARTTLS required, RCPT TO probe@sink.test, weight -20), "
+	    "health_strict\n");
+	free(out);
+	conf_free(c);
+	c = inst_ok("default_checks off");
+	out = tracks_to_string(c);
+	assert_string_equal(out, "VI_1: tracks no health check\n");
+	free(out);
+	conf_free(c);
+}
+
 static void test_checks_shared(void **state)
 {
 	struct conf *c;
@@ -530,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_err_long_words),
 		cmocka_unit_test(test_track_check),
 		cmocka_unit_test(test_checks_shared),
+		cmocka_unit_test(test_print_tracks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
