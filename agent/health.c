@@ -13,8 +13,23 @@
 #include "healthcheck/gate.h"
 #include "healthcheck/postfix_conf.h"
 
-/* master.pid and the master's state re-read: cheap, and SIGSTOP has no event. */
-#define MASTER_RECHECK_US	100000u
+/*
+ * master.pid and the master's state are re-read at a fifth of the check's
+ * interval, within 10..100 ms: a SIGSTOP raises no event, and the reads
+ * cost microseconds.
+ */
+#define MASTER_RECHECK_MIN_US	10000u
+#define MASTER_RECHECK_MAX_US	100000u
+
+static uint64_t
+master_recheck_us(const struct conf_check *c)
+{
+	uint64_t us = c->interval_us / 5;
+
+	if (us < MASTER_RECHECK_MIN_US)
+		return MASTER_RECHECK_MIN_US;
+	return us > MASTER_RECHECK_MAX_US ? MASTER_RECHECK_MAX_US : us;
+}
 
 static void check_changed(struct vipd_check *, uint64_t now);
 
@@ -204,7 +219,7 @@ postfix_setup(struct vipd_check *ck)
 	lim.max_hold = c->max_hold;
 	lim.max_corrupt = c->max_corrupt;
 	ck->master = hc_master_start(ck->vipd->loop, ck->queue_dir,
-	    MASTER_RECHECK_US, master_cb, ck);
+	    master_recheck_us(ck->conf), master_cb, ck);
 	ck->queue = hc_queue_start(ck->vipd->loop, ck->queue_dir, &lim,
 	    ck->conf->interval_us, queue_cb, ck);
 	if (ck->master == NULL || ck->queue == NULL) {

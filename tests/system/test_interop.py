@@ -197,3 +197,35 @@ def test_equal_priority_same_winner(make_lab, version, vipd_host):
         assert lab.instance("h1")["master_address"] == "203.0.113.2"
     clean_both(lab, vipd_host, ka_host)
     invariant(lab, adv, since=t0 + 2 * adv + 0.2)
+
+
+@pytest.mark.parametrize("vipd_host", ["h1", "h2"])
+def test_v3_backup_learns_master_interval(make_lab, vipd_host):
+    """VRRPv3: the Master (h1) advertises every 0.3 s, the Backup (h2) is
+    configured with 1 s; the Backup must learn 0.3 s and time out after
+    3 x 0.3 s + skew on a link cut, not 3.6 s."""
+    lab = make_lab(2)
+    ka_host = "h2" if vipd_host == "h1" else "h1"
+    start_on(lab, "h1", vipd_host, conf_for(lab, "h1", 3, 0.3))
+    assert lab.wait_states({"h1": "MASTER"}, 3), lab.states()
+    start_on(lab, "h2", vipd_host, conf_for(lab, "h2", 3, 1))
+    assert lab.wait_states({"h2": "BACKUP"}, 2), lab.states()
+    learned_mdi = 3 * 0.3 + (256 - 90) * 0.3 / 256
+    if vipd_host == "h2":
+        assert wait_for(lambda: lab.instance("h2")["master_adver_interval_ms"] == 300, 2), \
+            lab.instance("h2")
+        t = timers(lab, "h2")
+        assert abs(t["mdi"] - learned_mdi) < 0.002, t
+    else:
+        assert wait_for(lambda: kalib.keepalived_log(
+            lab, "h2", r"advertisement interval updated from 1000ms to 300ms by master"), 2)
+    assert_stable(lab, {"h1": "MASTER", "h2": "BACKUP"}, 1.5)
+    t0 = time.monotonic()
+    lab.link_down("h1")
+    assert lab.wait_states({"h2": "MASTER"}, 5), lab.states()
+    gained = wait_for(lambda: lab.monitor.gained("h2", t0), 1)
+    assert gained and gained - t0 <= learned_mdi + 0.4, \
+        "takeover after %s s; learned Master_Down_Interval %.3f s" % (
+            gained and round(gained - t0, 3), learned_mdi)
+    clean_both(lab, vipd_host, ka_host)
+    invariant(lab, 0.3)
