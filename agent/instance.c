@@ -11,6 +11,7 @@
 #include "agent/instance.h"
 #include "agent/notify.h"
 #include "agent/vips.h"
+#include "netlink/nl.h"
 #include "vrrp/sock.h"
 
 #define ALEN(fam)	vipd_alen(fam)
@@ -241,7 +242,60 @@ record_transition(struct vipd_instance *inst, const struct vrrp_fsm_result *res)
 	run_notify(inst, res->to);
 }
 
-/* Carry out the state machine's actions, in the order they are defined. */
+/*
+ * When another Master has just taken over (a planned handover, or it has
+ * the higher priority) our Postfix still works, so we keep answering for a
+ * moment: a client's packet already on its way to our MAC is served instead
+ * of dropped. The taker's gratuitous ARPs go out before its advert.
+ */
+#define RELEASE_GRACE_MAX_US	100000u
+
+static bool
+graceful(enum vrrp_reason why)
+{
+	return why == VRRP_REASON_HANDOVER ||
+	    why == VRRP_REASON_HIGHER_PRIORITY ||
+	    why == VRRP_REASON_EQUAL_PRIORITY_HIGHER_ADDR;
+}
+
+static void
+release_cb(struct loop_timer *t, uint64_t now, void *arg)
+{
+	struct vipd_instance *inst = arg;
+
+	(void)t;
+	(void)now;
+	if (inst->fsm.state != VRRP_STATE_MASTER)
+		vipd_vips_del(inst);
+}
+
+static void
+release_vips(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
+    uint64_t now)
+{
+	struct loop *l = inst->vipd->loop;
+	uint64_t grace = inst->fsm.adver_int_us;
+
+	loop_timer_cancel(l, &inst->refresh_timer);
+	loop_timer_cancel(l, &inst->garp_timer);
+	loop_timer_cancel(l, &inst->garp_refresh_timer);
+	loop_timer_cancel(l, &inst->garp_lower_timer);
+	vipd_vips_announce_stop(inst);
+	if (res->changed && graceful(res->reason) && inst->vips_installed) {
+		if (grace > RELEASE_GRACE_MAX_US)
+			grace = RELEASE_GRACE_MAX_US;
+		loop_timer_set(l, &inst->release_timer, now + grace);
+		return;
+	}
+	loop_timer_cancel(l, &inst->release_timer);
+	vipd_vips_del(inst);
+}
+
+/*
+ * Carry out the state machine's actions: release, then addresses and
+ * their announcements before the advert, so that a Master handing over
+ * (which releases on hearing our advert) never leaves a gap.
+ */
 static void
 apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
     uint64_t now)
@@ -249,25 +303,14 @@ apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 	const struct conf_instance *c = inst->conf;
 	struct loop *l = inst->vipd->loop;
 
-	if (res->actions & VRRP_ACT_DEL_VIPS) {
-		loop_timer_cancel(l, &inst->refresh_timer);
-		loop_timer_cancel(l, &inst->garp_timer);
-		loop_timer_cancel(l, &inst->garp_refresh_timer);
-		loop_timer_cancel(l, &inst->garp_lower_timer);
-		vipd_vips_announce_stop(inst);
-		vipd_vips_del(inst);
-	}
-	/* Addresses before the advert: a Master handing over releases its
-	 * own as soon as it hears ours, so ours must be there already. */
+	if (res->actions & VRRP_ACT_DEL_VIPS)
+		release_vips(inst, res, now);
 	if (res->actions & VRRP_ACT_ADD_VIPS) {
+		loop_timer_cancel(l, &inst->release_timer);
 		vipd_vips_add(inst, false);
 		loop_timer_set(l, &inst->refresh_timer,
 		    now + refresh_period(inst));
 	}
-	if (res->actions & VRRP_ACT_SEND_ADVERT)
-		send_advert(inst, inst->fsm.priority);
-	if (res->actions & VRRP_ACT_SEND_PRIO0)
-		send_advert(inst, 0);
 	if (res->actions & VRRP_ACT_SEND_GARP) {
 		vipd_vips_announce(inst, c->garp_master_repeat);
 		if (c->garp_master_delay_s > 0)
@@ -277,12 +320,16 @@ apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 			loop_timer_set(l, &inst->garp_refresh_timer,
 			    now + c->garp_master_refresh_s * SEC);
 	}
+	if (res->actions & VRRP_ACT_SEND_ADVERT)
+		send_advert(inst, inst->fsm.priority);
+	if (res->actions & VRRP_ACT_SEND_PRIO0)
+		send_advert(inst, 0);
 	if (res->handover_failed) {
 		inst->maintenance = false;
 		snprintf(inst->maintenance_note, sizeof(inst->maintenance_note),
 		    "no peer took over: still Master, maintenance off");
-		LOGWX(inst, "planned handover failed: no peer took over; "
-		    "keeping the addresses");
+		LOGWX(inst, "planned handover failed: no healthy peer took "
+		    "over; keeping the addresses");
 	}
 	if (res->changed)
 		record_transition(inst, res);
@@ -313,6 +360,7 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	loop_timer_init(&inst->garp_refresh_timer, garp_refresh_cb, inst);
 	loop_timer_init(&inst->refresh_timer, refresh_cb, inst);
 	loop_timer_init(&inst->garp_lower_timer, garp_lower_cb, inst);
+	loop_timer_init(&inst->release_timer, release_cb, inst);
 	vipd_vips_init(inst);
 	for (k = 0; k < 5; k++) {
 		if (scripts[k] == NULL)
@@ -347,11 +395,27 @@ vipd_instance_free(struct vipd_instance *inst)
 	loop_timer_cancel(l, &inst->garp_refresh_timer);
 	loop_timer_cancel(l, &inst->refresh_timer);
 	loop_timer_cancel(l, &inst->garp_lower_timer);
+	loop_timer_cancel(l, &inst->release_timer);
 	vipd_vips_announce_stop(inst);
 	for (k = 0; k < 5; k++) {
 		cmdline_free(inst->notify_argv[k]);
 		inst->notify_argv[k] = NULL;
 	}
+}
+
+/* Adverts from an address we do not have could never be sent. */
+static bool
+unicast_src_present(const struct vipd_instance *inst)
+{
+	const struct conf_instance *c = inst->conf;
+	struct nl_addr a = { .family = c->family };
+	bool present = false;
+
+	memcpy(a.addr, c->unicast_src, ALEN(c->family));
+	if (nl_addr_present(inst->vipd->nl, inst->iface->ifindex, &a,
+	    &present) < 0)
+		return true;	/* unknown: let sending tell */
+	return present;
 }
 
 /* Why the instance cannot run now, or NULL if it can. */
@@ -360,6 +424,7 @@ fault_cause(struct vipd_instance *inst, char *buf, size_t len)
 {
 	const struct conf_instance *c = inst->conf;
 	const struct vipd_iface *ifp = inst->iface;
+	char abuf[INET6_ADDRSTRLEN];
 	size_t k;
 
 	if (ifp->ifindex <= 0)
@@ -369,6 +434,10 @@ fault_cause(struct vipd_instance *inst, char *buf, size_t len)
 	else if (inst_src(inst) == NULL)
 		snprintf(buf, len, "no %s address on %s", c->family ==
 		    AF_INET6 ? "IPv6 link-local" : "IPv4", ifp->name);
+	else if (c->has_unicast_src && !unicast_src_present(inst))
+		snprintf(buf, len, "unicast_src_ip %s is not on %s",
+		    vipd_addr_str(c->family, c->unicast_src, abuf,
+		    sizeof(abuf)), ifp->name);
 	else if (ifp->af[vipd_afi(c->family)].fd < 0)
 		snprintf(buf, len, "no VRRP socket on %s", ifp->name);
 	else {
@@ -513,8 +582,12 @@ validate(struct vipd_instance *inst, const struct vrrp_adv *adv,
 	const uint8_t *src = inst_src(inst);
 	size_t alen = ALEN(c->family);
 
+	/* Multicast-mode checks the codec was told to skip (see rx_one). */
 	if (!c->unicast && ip->ttl != 255)
 		return VRRP_PKT_ERR_TTL;
+	if (!c->unicast && c->family == AF_INET6 &&
+	    !(ip->src[0] == 0xfe && (ip->src[1] & 0xc0) == 0x80))
+		return VRRP_PKT_ERR_V6_LINKLOCAL;
 	if (src != NULL && memcmp(ip->src, src, alen) == 0)
 		return VIPD_DROP_OWN;
 	if (c->unicast ? !is_peer(c, ip->src) :

@@ -137,6 +137,7 @@ struct vipd_instance {
 					 * _fault, _stop, notify; NULL = none */
 	struct loop_timer garp_refresh_timer;	/* garp_master_refresh */
 	struct loop_timer garp_lower_timer;	/* garp_lower_prio_* */
+	struct loop_timer release_timer;	/* VIPs kept briefly after yielding */
 	struct loop_timer announce_timer;	/* paced GARP/NA rounds */
 	unsigned announce_left;		/* rounds still to send */
 };

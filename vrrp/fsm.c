@@ -305,6 +305,16 @@ master_readvertise(struct vrrp_fsm *f, uint64_t now,
 	f->deadline = now + f->adver_int_us;
 }
 
+/* Nobody (fit) took over: keep serving, say so, advertise again. */
+static void
+handover_failed(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_result *res)
+{
+	f->handover = false;
+	f->priority = f->handover_prio;
+	res->handover_failed = true;
+	master_readvertise(f, now, res);
+}
+
 static void
 master_timer(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
     uint64_t now, struct vrrp_fsm_result *res)
@@ -313,11 +323,7 @@ master_timer(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 	if (now < f->deadline)
 		return;
 	if (f->handover) {
-		/* Nobody took over: keep serving, say so, advertise again. */
-		f->handover = false;
-		f->priority = f->handover_prio;
-		res->handover_failed = true;
-		master_readvertise(f, now, res);
+		handover_failed(f, now, res);
 		return;
 	}
 	res->actions |= VRRP_ACT_SEND_ADVERT;
@@ -337,6 +343,15 @@ master_advert(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 		/* Handing over: silence, or the taker's timer is reset. */
 		if (!f->handover)
 			master_readvertise(f, now, res);
+		return;
+	}
+	if (f->handover && ev->priority <= VRRP_PRIO_LAST_RESORT) {
+		/*
+		 * The taker is itself a last-resort candidate (it resigned for
+		 * health): it serves worse than we do. Take the VIP back; our
+		 * advert makes it yield.
+		 */
+		handover_failed(f, now, res);
 		return;
 	}
 	if (f->handover)

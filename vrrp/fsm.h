@@ -21,6 +21,9 @@
  * where priority is the local effective priority.
  */
 
+/* The priority of a router that resigned for health but stays a candidate. */
+#define VRRP_PRIO_LAST_RESORT	1
+
 enum vrrp_state {
 	VRRP_STATE_INIT,
 	VRRP_STATE_BACKUP,
@@ -62,7 +65,9 @@ enum vrrp_fsm_event_type {
 	 * Planned handover (maintenance): a Master advertises priority 0 but
 	 * keeps its VIPs until another router's advert shows it has taken
 	 * over, so service has no gap. If none does within
-	 * Master_Down_Interval, it stays Master at its former priority and
+	 * Master_Down_Interval, or the taker advertises priority
+	 * VRRP_PRIO_LAST_RESORT or less (a router that resigned for health),
+	 * it stays or becomes Master again at its former priority and
 	 * res.handover_failed is set. After a handover (or this event outside
 	 * MASTER) the effective priority is 0, so the router stays out of the
 	 * election until the caller restores it with VRRP_EV_PRIORITY.

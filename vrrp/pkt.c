@@ -258,7 +258,9 @@ enum vrrp_pkt_err vrrp_pkt_decode(const uint8_t *buf, size_t len,
 	err = check_csum(buf, len, ip, adv);
 	if (err != VRRP_PKT_OK)
 		return err;
-	if (adv->version == 3 && ip->family == AF_INET6 &&
+	/* Only multicast adverts must come from the link-local address;
+	 * unicast peers send from their unicast_src_ip. */
+	if (check_ttl && adv->version == 3 && ip->family == AF_INET6 &&
 	    !is_linklocal6(ip->src))
 		return VRRP_PKT_ERR_V6_LINKLOCAL;
 	return VRRP_PKT_OK;

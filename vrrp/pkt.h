@@ -79,7 +79,9 @@ struct vrrp_ipinfo {                /* the IP-level facts around a payload */
  * Decode a whole IPv4 datagram as a raw IPPROTO_VRRP socket returns it (IP
  * header and options included), then its payload with vrrp_pkt_decode().
  *
- * check_ttl: require TTL 255 (pass false for unicast peers, as keepalived).
+ * check_ttl: the multicast-mode checks: TTL (hop limit) 255 and, for
+ *      v3/IPv6, a link-local source. Pass false for unicast peers, which
+ *      may be routed and send from a global address (as keepalived does).
  * ip:  zeroed with ttl -1, then filled (src, dst, ttl) once the header
  *      passed the version/IHL checks, so drops can be logged with a source.
  * adv: zeroed; on error, vrid is the VRID byte if the VRRP part had >= 2
@@ -101,7 +103,7 @@ enum vrrp_pkt_err vrrp_pkt_decode_ip4(const uint8_t *buf, size_t len,
  *
  * Checks in order: TTL (if check_ttl and ip->ttl >= 0), size >= 8, version
  * 2 or 3, type 1, count != 0, exact length, interval != 0, family (v2 only
- * over IPv4), checksum, and for v3/IPv6 a link-local source. Accepted
+ * over IPv4), checksum, and for v3/IPv6 a link-local source (if check_ttl). Accepted
  * checksums: v2: VRRP_CSUM_V2; v3/IPv6: PSEUDO; v3/IPv4: PSEUDO (real dst),
  * then PSEUDO_MCAST, then MSG_ONLY; the first that matches is reported in
  * adv->csum_form. Both ones'-complement zeros (0x0000, 0xffff) are accepted

@@ -352,8 +352,9 @@ static void test_handover_keeps_vips_until_taken(void **state)
 	assert_false(x->r.handover_failed);
 	/* A repeated request changes nothing. */
 	quiet(handover(x, t + 1), t + 4 * SEC);
-	/* The taker's advert, even at a low priority, completes it. */
-	expect(adv(x, t + 700000, 1, 100, PEER), VRRP_ACT_DEL_VIPS,
+	/* The taker's advert, even at a low priority, completes it (only a
+	 * last-resort one does not: see the next test). */
+	expect(adv(x, t + 700000, 2, 100, PEER), VRRP_ACT_DEL_VIPS,
 	       ST(BACKUP), RS(HANDOVER), ANY);
 	assert_int_equal(x->f.priority, 0);
 	/* In maintenance: never takes the VIP back by itself. */
@@ -376,6 +377,22 @@ static void test_handover_fails_without_taker(void **state)
 	assert_true(x->r.handover_failed);
 	assert_int_equal(x->f.priority, 100);
 	assert_false(x->f.handover);
+}
+
+/* A taker at the last-resort priority resigned for health: take it back. */
+static void test_handover_refuses_last_resort(void **state)
+{
+	struct fx *x = *state;
+	uint64_t t = boot_master(x) + 100;
+
+	handover(x, t);
+	expect(adv(x, t + 700000, VRRP_PRIO_LAST_RESORT, 100, PEER), ADVERT,
+	       ST(MASTER), RS(NONE), t + 700000 + SEC);
+	assert_true(x->r.handover_failed);
+	assert_int_equal(x->f.priority, 100);
+	/* A real taker afterwards is treated as an ordinary lower priority. */
+	expect(adv(x, t + 800000, 2, 100, PEER), ADVERT, ST(MASTER), RS(NONE),
+	       ANY);
 }
 
 static void test_handover_outside_master(void **state)
@@ -419,6 +436,7 @@ int main(void)
 		T(test_priority_backup_drop_cancels_preempt),
 		T(test_handover_keeps_vips_until_taken),
 		T(test_handover_fails_without_taker),
+		T(test_handover_refuses_last_resort),
 		T(test_handover_outside_master),
 	};
 

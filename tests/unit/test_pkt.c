@@ -134,9 +134,12 @@ static void test_golden_v3_ip6_scapy(void **state)
 	assert_int_equal(buf[0], 0x31);
 	assert_int_equal(buf[3], 2);
 	assert_memory_equal(buf + 8, addrs, 32);
-	/* Checksum fine, but the scapy source is not link-local. */
+	/* Checksum fine, but the scapy source is not link-local: refused in
+	 * multicast mode, fine from a unicast peer. */
 	assert_int_equal(vrrp_pkt_decode(buf, 40, &ip, true, &out),
 			 VRRP_PKT_ERR_V6_LINKLOCAL);
+	assert_int_equal(vrrp_pkt_decode(buf, 40, &ip, false, &out),
+			 VRRP_PKT_OK);
 	assert_int_equal(out.vrid, 2);
 	buf[7] ^= 1;
 	assert_int_equal(vrrp_pkt_decode(buf, 40, &ip, true, &out),
