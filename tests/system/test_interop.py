@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: ISC
-"""vipd with keepalived 2.2.7 peers on the same segment (VRRPv3, IPv4
-pseudo-header checksum): neither may split-brain, and each must hand over
-to the other on SIGTERM's priority-0 advert."""
+"""vipd with keepalived 2.2.7 peers on the same segment, VRRPv3 (IPv4
+pseudo-header checksum) and VRRPv2 (PASS authentication): neither may
+split-brain or refuse the other's adverts, each must hand over to the other
+on a link cut and on SIGTERM's priority-0 advert, preempt back, resolve
+equal priorities alike, learn the v3 interval, and advertise the same
+address set."""
 
 import re
 import time
@@ -229,3 +232,32 @@ def test_v3_backup_learns_master_interval(make_lab, vipd_host):
             gained and round(gained - t0, 3), learned_mdi)
     clean_both(lab, vipd_host, ka_host)
     invariant(lab, 0.3)
+
+
+def test_vip_list_order_and_excluded(make_lab):
+    """keepalived refuses adverts whose address set differs from its own;
+    vipd must advertise the same set whatever the order in the file, and
+    leave virtual_ipaddress_excluded out, in both roles."""
+    lab = make_lab(2)
+    excluded = "virtual_ipaddress_excluded {\n    203.0.113.7/24\n    2001:db8::7/64\n}"
+
+    def conf(h, prio, vips):
+        lab.hosts[h].prio, lab.hosts[h].advert_int = prio, 0.1
+        return vrrp_conf(h, prio, 0.1, vips=vips, extra=excluded)
+    vipd_vips = ("203.0.113.5/24", "203.0.113.6/24")
+    ka_vips = ("203.0.113.6/24", "203.0.113.5/24")
+    lab.start_vipd("h1", conf("h1", 100, vipd_vips))
+    assert lab.wait_states({"h1": "BACKUP"}, 2), lab.states()
+    lab.start_keepalived("h2", conf("h2", 90, ka_vips))
+    settle(lab, "h1")
+    assert_stable(lab, {"h1": "MASTER", "h2": "BACKUP"}, 0.6)
+    assert {"203.0.113.6", "203.0.113.7", "2001:db8::7"} <= {a["addr"] for a in lab.addrs("h1")}
+    assert lab.stop_agent("h1") == 0
+    settle(lab, "h2")
+    lab.start_vipd("h1", conf("h1", 80, vipd_vips))
+    assert lab.wait_states({"h1": "BACKUP"}, 2), lab.states()
+    assert_stable(lab, {"h1": "BACKUP", "h2": "MASTER"}, 0.6)
+    assert lab.instance("h1")["master_address"] == "203.0.113.2"
+    assert lab.instance("h1")["counters"]["adverts_received"] >= 3
+    clean_both(lab, "h1", "h2")
+    invariant(lab, 0.1)

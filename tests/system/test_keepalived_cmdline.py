@@ -1,0 +1,265 @@
+# SPDX-License-Identifier: ISC
+"""keepalived's command line and keepalived.conf files as admins have them:
+`vipd -f FILE -n -l -D` and the long forms of a systemd unit start vipd like
+keepalived (default pid file and socket under /run, here a private one);
+`vipd -t -f` accepts realistic keepalived.conf files with warnings for
+e-mail alerts and refuses vrrp_script and virtual_server by name.  Each
+file is checked with `keepalived -t` too, to keep the samples honest."""
+
+import os
+import signal
+
+import pytest
+
+import kalib
+from helpers import has_vipctl, settle
+from lab import vipd_bin, vrrp_conf, wait_for
+
+pytestmark = pytest.mark.skipif(not has_vipctl(), reason="vipd command line")
+
+ARGV = {
+    "short": ["-f", "FILE", "-n", "-l", "-D"],
+    "long": ["--dont-fork", "--log-console", "--log-detail", "-f", "FILE"],
+    "long_use_file": ["--use-file=FILE", "--dont-fork", "--log-console", "--log-detail"],
+    "vrrp_only_flags": ["-P", "-R", "-B", "-r", "VRRP_PID", "-f", "FILE", "-n", "-l", "-D"],
+    "vrrp_only_long": ["--vrrp", "--dont-respawn", "--no_bfd", "--vrrp_pid", "VRRP_PID",
+                       "--use-file", "FILE", "--dont-fork", "--log-console", "--log-detail"],
+}
+
+
+@pytest.mark.parametrize("form", sorted(ARGV))
+def test_started_like_keepalived(make_lab, form):
+    lab = make_lab(1)
+    a = kalib.start_vipd_plain(lab, "h1", vrrp_conf("h1", 100, 0.1), ARGV[form])
+    assert wait_for(lambda: os.path.exists(a.sock), 3), \
+        "no control socket at /run/vipd/vipd.sock:\n%s" % a.log_text()
+    settle(lab, "h1")
+    # -l: the log goes to stderr (the lab's log file), naming the file used.
+    assert "starting with %s" % a.conf in a.log_text(), a.log_text()
+    with open(os.path.join(a.rundir, "vipd.pid")) as f:
+        assert int(f.read()) == a.pid
+    if "VRRP_PID" in ARGV[form]:
+        with open(os.path.join(a.rundir, "vipd-vrrp.pid")) as f:
+            assert int(f.read()) == a.pid
+    assert lab.stop_agent("h1") == 0
+    assert lab.holders() == []
+    assert not os.path.exists(os.path.join(a.rundir, "vipd.pid"))
+
+
+def test_forks_without_dont_fork(make_lab):
+    """keepalived's default (a Type=forking unit with PIDFile=): the
+    command returns 0 at once, the daemon's PID is in the pid file, and
+    SIGTERM to that PID stops it cleanly."""
+    lab = make_lab(1)
+    a = kalib.start_vipd_plain(lab, "h1", vrrp_conf("h1", 100, 0.1), ["-f", "FILE", "-D"])
+    assert a.popen.wait(timeout=5) == 0, a.log_text()
+    lab._untrack(a.pid)
+    pidfile = os.path.join(a.rundir, "vipd.pid")
+    assert wait_for(lambda: os.path.exists(pidfile) and open(pidfile).read().strip(), 3)
+    with open(pidfile) as f:
+        pid = int(f.read())
+    assert pid != a.pid
+    lab._track(pid, "forked vipd h1")
+    try:
+        assert wait_for(lambda: os.path.exists(a.sock), 3)
+        assert wait_for(lambda: lab.instance("h1")["state"] == "MASTER", 3)
+        assert lab.status("h1")["pid"] == pid
+        assert kalib.only_holder(lab, "h1")
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        gone = wait_for(lambda: not kalib.pid_running(pid), 5)
+        lab._untrack(pid)
+    assert gone, "forked vipd %d still running 5 s after SIGTERM" % pid
+    assert lab.holders() == []
+    assert not os.path.exists(pidfile)
+
+
+def test_check_flag_refused(make_lab):
+    """-C/--check (keepalived's LVS checker process) has nothing to run."""
+    lab = make_lab(1)
+    path = os.path.join(lab.workdir, "k.conf")
+    with open(path, "w") as f:
+        f.write(vrrp_conf("h1", 100, 1))
+    for flag in ("-C", "--check"):
+        r = lab.run("h1", vipd_bin(), flag, "-t", "-f", path, check=False)
+        assert r.returncode == 2 and "LVS" in r.stderr, (flag, r.returncode, r.stderr)
+
+
+NOTIFICATION = """! Configuration File for keepalived on mx1.example.com
+global_defs {
+   notification_email {
+     postmaster@example.com
+     ops@example.com
+   }
+   notification_email_from keepalived@mx1.example.com
+   smtp_server 127.0.0.1
+   smtp_connect_timeout 30
+   router_id MX1
+   enable_script_security
+   script_user root
+}
+
+vrrp_instance VI_MAIL {
+    state MASTER
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    advert_int 1
+    smtp_alert
+    authentication {
+        auth_type PASS
+        auth_pass mailpass
+    }
+    virtual_ipaddress {
+        203.0.113.5/24
+    }
+}
+"""
+
+TRACK_SCRIPT = """global_defs {
+   router_id MX1
+   enable_script_security
+   script_user root
+}
+
+vrrp_script chk_postfix {
+    script "/usr/bin/pgrep -x master"
+    interval 2
+    weight -20
+    fall 2
+    rise 2
+}
+
+vrrp_instance VI_1 {
+    state MASTER
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        203.0.113.5/24
+    }
+    track_script {
+        chk_postfix
+    }
+}
+"""
+
+LVS = """global_defs {
+   notification_email {
+     postmaster@example.com
+   }
+   notification_email_from lvs@example.com
+   smtp_server 127.0.0.1
+   smtp_connect_timeout 30
+   router_id LVS_MAIL
+}
+
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 90
+    advert_int 1
+    virtual_ipaddress {
+        203.0.113.5/24
+    }
+}
+
+virtual_server 203.0.113.5 25 {
+    delay_loop 6
+    lb_algo rr
+    lb_kind DR
+    protocol TCP
+
+    real_server 203.0.113.1 25 {
+        weight 1
+        SMTP_CHECK {
+            connect_timeout 10
+        }
+    }
+}
+"""
+
+SPLIT_MAIN = """# Debian-style: the instances live in conf.d
+global_defs {
+    router_id mx2
+    vrrp_garp_master_refresh 60
+}
+include conf.d/*.conf
+"""
+
+SPLIT_MX = """vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 90
+    advert_int 1
+    virtual_ipaddress {
+        203.0.113.5/24
+    }
+    virtual_ipaddress_excluded {
+        2001:db8::5/64
+    }
+    notify_master "/usr/local/bin/mx-role master"
+}
+"""
+
+
+def line_of(text, word):
+    return [n + 1 for n, l in enumerate(text.splitlines()) if l.split()[:1] == [word]]
+
+
+def check_both(lab, name, text, files=()):
+    """Write the config (and extra files), run keepalived -t and vipd -t in
+    h1's namespace; returns (path, vipd's CompletedProcess)."""
+    d = os.path.join(lab.workdir, name)
+    os.makedirs(d)
+    for rel, body in files:
+        os.makedirs(os.path.dirname(os.path.join(d, rel)), exist_ok=True)
+        with open(os.path.join(d, rel), "w") as f:
+            f.write(body)
+    path = os.path.join(d, "keepalived.conf")
+    with open(path, "w") as f:
+        f.write(text)
+    k = lab.run("h1", "keepalived", "-t", "-f", path, check=False)
+    assert k.returncode == 0, "keepalived -t refuses the sample: %s" % k.stderr
+    return path, lab.run("h1", vipd_bin(), "-t", "-f", path, check=False)
+
+
+def test_config_check_notification_email_warns(make_lab):
+    lab = make_lab(1)
+    path, r = check_both(lab, "notify", NOTIFICATION)
+    assert r.returncode == 0, r.stderr
+    for kw in ("notification_email", "notification_email_from", "smtp_server",
+               "smtp_connect_timeout", "smtp_alert"):
+        (line,) = line_of(NOTIFICATION, kw)
+        assert '%s:%d: warning: "%s"' % (path, line, kw) in r.stderr, (kw, r.stderr)
+    assert len(r.stderr.strip().splitlines()) == 5, r.stderr
+
+
+@pytest.mark.parametrize("case", ["vrrp_script", "virtual_server"])
+def test_config_check_refuses_by_keyword(make_lab, case):
+    text = TRACK_SCRIPT if case == "vrrp_script" else LVS
+    lab = make_lab(1)
+    path, r = check_both(lab, case, text)
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    (line,) = line_of(text, case)
+    errors = [l for l in r.stderr.splitlines() if ": warning: " not in l]
+    assert any(l.startswith("%s:%d: " % (path, line)) and case in l for l in errors), r.stderr
+    if case == "vrrp_script":
+        (tl,) = line_of(text, "track_script")
+        assert any(l.startswith("%s:%d: " % (path, tl)) and "track_script" in l
+                   for l in errors), r.stderr
+    else:
+        # Only the LVS part is an error; the e-mail keywords stay warnings.
+        assert len(errors) == 1, r.stderr
+
+
+def test_config_check_include_glob(make_lab):
+    lab = make_lab(1)
+    path, r = check_both(lab, "split", SPLIT_MAIN, [("conf.d/mx.conf", SPLIT_MX)])
+    assert r.returncode == 0 and r.stderr.strip() == "", (r.returncode, r.stderr)
+    r = lab.run("h1", vipd_bin(), "-t", "-D", "-f", path, check=False)
+    assert r.returncode == 0, r.stderr
+    assert "2001:db8::5/64" in r.stdout and "mx-role master" in r.stdout, r.stdout
