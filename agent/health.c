@@ -451,23 +451,27 @@ json_t *
 vipd_health_explain(const struct vipd_instance *inst)
 {
 	struct hc_gate_check g[CONF_TRACKS_MAX + CONF_TRACK_IFS_MAX];
-	char text[4096], state[512], mbuf[64];
+	char text[4096], state[512], mbuf[96];
 	const struct vrrp_fsm *f = &inst->fsm;
 	size_t n = gate_inputs(inst, g, sizeof(g) / sizeof(g[0]));
 
 	hc_gate_explain(inst->conf->priority, inst->conf->health_strict,
 	    inst->maintenance, g, n, text, sizeof(text));
-	if (f->master_known && f->state != VRRP_STATE_MASTER)
-		vipd_addr_str(inst->conf->family, f->master_addr, mbuf,
-		    sizeof(mbuf));
-	else
+	if (f->state == VRRP_STATE_MASTER)
+		snprintf(mbuf, sizeof(mbuf), "this host at priority %u",
+		    f->priority);
+	else if (f->master_known) {
+		char abuf[INET6_ADDRSTRLEN];
+
+		snprintf(mbuf, sizeof(mbuf), "%s at priority %u",
+		    vipd_addr_str(inst->conf->family, f->master_addr, abuf,
+		    sizeof(abuf)), f->master_priority);
+	} else
 		snprintf(mbuf, sizeof(mbuf), "none heard");
-	snprintf(state, sizeof(state), "state %s%s%s (last: %s); Master: %s"
-	    " at priority %u; preempt %s",
-	    vrrp_state_name(f->state), inst->fault_reason[0] ? ": " : "",
-	    inst->fault_reason, inst->last.valid ? inst->last.reason : "none",
-	    f->state == VRRP_STATE_MASTER ? "this host" : mbuf,
-	    f->state == VRRP_STATE_MASTER ? f->priority : f->master_priority,
+	snprintf(state, sizeof(state), "state %s%s%s (last: %s); Master: %s; "
+	    "preempt %s", vrrp_state_name(f->state),
+	    inst->fault_reason[0] ? ": " : "", inst->fault_reason,
+	    inst->last.valid ? inst->last.reason : "none", mbuf,
 	    inst->conf->nopreempt ? "off" : "on");
 	return json_pack("{s:s,s:s,s:i,s:s,s:s}", "name", inst->conf->name,
 	    "state", vrrp_state_name(f->state), "effective_priority",
