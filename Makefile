@@ -152,6 +152,10 @@ fuzz: deps fuzz-build
 demo: deps all
 	@sh tests/demo.sh
 
+# vipd against keepalived; results in bench/results/, table in BENCHMARKS.md.
+bench: deps all
+	@/usr/bin/python3 bench/run.py
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/vipd $(B)/vipctl $(DESTDIR)$(SBINDIR)/

@@ -7,7 +7,7 @@
 
 PKGS="build-essential pkg-config clang libmnl-dev libssl-dev libjansson-dev
 libcmocka-dev iproute2 keepalived postfix python3-scapy python3-pytest tshark
-swaks procps"
+swaks procps netcat-openbsd openssl"
 
 missing=""
 for p in $PKGS; do

@@ -236,11 +236,13 @@ class FaultLoop:
         self.log = []       # one record per fault
 
     def master(self, timeout=10.0):
-        """The one mail host holding the VIP (waiting for there to be one)."""
-        got = wait_for(lambda: [h for h in self.lab.holders() if h in self.hosts], timeout, 0.05)
-        if got and len(got) == 1:
-            return got[0]
-        return None
+        """The one mail host holding the VIP, waiting for there to be
+        exactly one (a preemption overlaps two holders for a moment);
+        None if that does not happen within timeout."""
+        def one():
+            got = [h for h in self.lab.holders() if h in self.hosts]
+            return got[0] if len(got) == 1 else None
+        return wait_for(one, timeout, 0.02)
 
     def inject(self, kind, host):
         if kind == "link":
@@ -279,8 +281,9 @@ class FaultLoop:
         m = self.master()
         rec = {"kind": kind, "host": m, "t": time.monotonic()}
         if m is None:
-            rec["error"] = "no single Master: holders %s" % self.lab.holders()
+            rec["error"] = "no single Master for 10 s: holders %s" % self.lab.holders()
             self.log.append(rec)
+            time.sleep(self.pause)
             return rec
         self.inject(kind, m)
         time.sleep(self.hold)
