@@ -311,7 +311,12 @@ test_timeout_then_next(void **state)
 	assert_int_equal(sscanf(c.res[2].out, "SigBlk:\t%llx\nSigIgn:\t%llx",
 	    &blk, &ign), 2);
 	assert_int_equal(blk, 0);
-	assert_int_equal(ign, 0);
+	/*
+	 * Signals 32 and 33 are glibc's own: sigaction() refuses them, so a
+	 * child keeps whatever disposition vipd inherited (some CI runners
+	 * start jobs with them ignored). Every other one must be default.
+	 */
+	assert_int_equal(ign & ~0x180000000ULL, 0);
 	assert_stats(&c, 3, 2, 0, 1, 0, 0, false);
 	ctx_fini(&c);
 	signal(SIGUSR2, SIG_DFL);
