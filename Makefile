@@ -52,6 +52,7 @@ TEST_gate_SRCS := healthcheck/gate.c
 TEST_cmdline_SRCS := agent/cmdline.c
 TEST_notify_SRCS  := agent/notify.c agent/notify_spawn.c agent/notify_cred.c \
                      agent/cmdline.c agent/loop.c agent/log.c
+TEST_notify_user_SRCS := $(TEST_notify_SRCS)
 TEST_notify_cred_SRCS := agent/notify_cred.c
 TEST_postfix_maincf_SRCS    := healthcheck/postfix_conf.c
 TEST_postfix_queue_SRCS     := healthcheck/queue.c agent/loop.c
