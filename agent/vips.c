@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/iface.h"
 #include "agent/vips.h"
 #include "netlink/nl.h"
 #include "vrrp/announce.h"
@@ -34,12 +35,11 @@ count(const struct conf_instance *c)
 static struct vipd_iface *
 iface_of(const struct vipd_instance *inst, const struct conf_vip *v)
 {
-	size_t k;
+	struct vipd_iface *ifp = NULL;
 
-	for (k = 0; v->dev[0] && k < inst->vipd->nifaces; k++)
-		if (strcmp(inst->vipd->ifaces[k].name, v->dev) == 0)
-			return &inst->vipd->ifaces[k];
-	return inst->iface;
+	if (v->dev[0] != '\0')
+		ifp = vipd_iface_find(inst->vipd, v->dev);
+	return ifp != NULL ? ifp : inst->iface;
 }
 
 static void
