@@ -24,8 +24,8 @@ endif
 
 # Every .c under these directories belongs to the daemon, except the mains
 # of other programs.
-VIPD_SRCS   := $(sort $(wildcard agent/*.c vrrp/*.c netlink/*.c healthcheck/*.c))
-VIPCTL_SRCS := $(sort $(wildcard vipctl/*.c)) agent/ctl_proto.c
+VIPD_SRCS   := $(sort $(wildcard lib/*.c conf/*.c ctl/*.c agent/*.c vrrp/*.c netlink/*.c healthcheck/*.c))
+VIPCTL_SRCS := $(sort $(wildcard vipctl/*.c)) ctl/ctl_proto.c
 
 VIPD_OBJS   := $(VIPD_SRCS:%.c=$(B)/obj/%.o)
 VIPCTL_OBJS := $(VIPCTL_SRCS:%.c=$(B)/obj/%.o)
@@ -36,8 +36,9 @@ TEST_pkt_SRCS  := vrrp/pkt.c
 TEST_fsm_backup_SRCS := vrrp/fsm.c
 TEST_fsm_master_SRCS := vrrp/fsm.c
 TEST_fsm_sim_SRCS    := vrrp/fsm.c
-TEST_conf_lex_SRCS := agent/conf_lex.c
-TEST_conf_parse_SRCS := agent/conf.c agent/conf_addr.c agent/conf_checks.c agent/conf_kw.c agent/conf_lex.c agent/conf_load.c agent/conf_print.c agent/conf_vrrp.c
+TEST_conf_lex_SRCS := conf/conf_lex.c
+CONF_SRCS := $(sort $(wildcard conf/*.c))
+TEST_conf_parse_SRCS := $(CONF_SRCS)
 TEST_conf_errors_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_net_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_keepalived_SRCS := $(TEST_conf_parse_SRCS)
@@ -45,24 +46,24 @@ TEST_conf_checks_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_load_SRCS := $(TEST_conf_parse_SRCS)
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
-TEST_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
-TEST_control_SRCS := agent/control.c agent/ctl_proto.c
-TEST_loop_SRCS := agent/loop.c
+TEST_ctl_SRCS  := ctl/ctl_proto.c vipctl/print.c
+TEST_control_SRCS := agent/control.c ctl/ctl_proto.c
+TEST_loop_SRCS := lib/loop.c
 TEST_gate_SRCS := healthcheck/gate.c
-TEST_cmdline_SRCS := agent/cmdline.c
-TEST_notify_SRCS  := agent/notify.c agent/notify_spawn.c agent/notify_cred.c \
-                     agent/cmdline.c agent/loop.c agent/log.c
+TEST_cmdline_SRCS := lib/cmdline.c
+TEST_notify_SRCS  := agent/notify.c lib/spawn.c lib/cred.c \
+                     lib/cmdline.c lib/loop.c lib/log.c
 TEST_notify_user_SRCS := $(TEST_notify_SRCS)
-TEST_notify_cred_SRCS := agent/notify_cred.c
+TEST_cred_SRCS := lib/cred.c
 TEST_postfix_maincf_SRCS    := healthcheck/postfix_conf.c
-TEST_postfix_queue_SRCS     := healthcheck/queue.c agent/loop.c
-TEST_postfix_postqueue_SRCS := healthcheck/postqueue.c healthcheck/queue.c agent/loop.c
-TEST_postfix_master_SRCS    := healthcheck/master.c agent/loop.c
+TEST_postfix_queue_SRCS     := healthcheck/queue.c lib/loop.c
+TEST_postfix_postqueue_SRCS := healthcheck/postqueue.c healthcheck/queue.c lib/loop.c
+TEST_postfix_master_SRCS    := healthcheck/master.c lib/loop.c
 TEST_smtp_reply_SRCS  := healthcheck/smtp_reply.c
 TEST_smtp_dialog_SRCS := healthcheck/smtp_dialog.c healthcheck/smtp_reply.c
 TEST_smtp_probe_SRCS  := healthcheck/smtp_probe.c healthcheck/smtp_dialog.c \
                          healthcheck/smtp_reply.c healthcheck/tls.c \
-                         agent/loop.c agent/log.c
+                         lib/loop.c lib/log.c
 TEST_LIBS      := -lcmocka -lmnl -ljansson -lssl -lcrypto
 
 UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
@@ -70,12 +71,12 @@ UNIT_BINS  := $(UNIT_NAMES:%=$(B)/test/test_%)
 
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_pkt_SRCS  := vrrp/pkt.c
-FUZZ_conf_SRCS := agent/conf.c agent/conf_addr.c agent/conf_checks.c agent/conf_kw.c agent/conf_lex.c agent/conf_load.c agent/conf_print.c agent/conf_vrrp.c
-FUZZ_ctl_SRCS  := agent/ctl_proto.c vipctl/print.c
-FUZZ_cmdline_SRCS := agent/cmdline.c
+FUZZ_conf_SRCS := $(CONF_SRCS)
+FUZZ_ctl_SRCS  := ctl/ctl_proto.c vipctl/print.c
+FUZZ_cmdline_SRCS := lib/cmdline.c
 FUZZ_smtp_reply_SRCS  := healthcheck/smtp_reply.c
 FUZZ_queue_record_SRCS := healthcheck/queue.c healthcheck/postqueue.c \
-                          healthcheck/postfix_conf.c agent/loop.c
+                          healthcheck/postfix_conf.c lib/loop.c
 
 .PHONY: all clean check unit system fuzz fuzz-build demo deps install bench
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "agent/control.h"
-#include "agent/ctl_proto.h"
+#include "ctl/ctl_proto.h"
 
 #define CTL_READ_CHUNK	4096
 #define CTL_READS_MAX	16		/* reads per wakeup, for fairness */

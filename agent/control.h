@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "agent/ctl_proto.h"
+#include "ctl/ctl_proto.h"
 
 #define CTL_MAX_CONNS	32	/* connections beyond this are refused */
 

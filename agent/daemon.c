@@ -9,11 +9,11 @@
 #include <unistd.h>
 
 #include "agent/control.h"
-#include "agent/ctl_proto.h"
+#include "ctl/ctl_proto.h"
 #include "agent/daemon.h"
 #include "agent/health.h"
 #include "agent/notify.h"
-#include "agent/notify_cred.h"
+#include "lib/cred.h"
 #include "agent/ctlcmd.h"
 #include "agent/iface.h"
 #include "agent/instance.h"
@@ -172,15 +172,15 @@ setup_ifaces(struct vipd *v)
 static int
 setup_script_user(struct vipd *v)
 {
-	struct notify_cred cred;
+	struct cred cred;
 	char err[256] = "";
 	bool fail = false;
 
-	if (notify_cred_resolve(v->conf->script_user, v->conf->script_group,
+	if (cred_resolve(v->conf->script_user, v->conf->script_group,
 	    v->conf->enable_script_security, &cred, err, sizeof(err)) < 0 ||
 	    notify_set_cred(v->notify, &cred) < 0)
 		fail = true;
-	notify_cred_free(&cred);
+	cred_free(&cred);
 	if (fail) {
 		log_warnx("%s", err[0] != '\0' ? err : "notify: out of memory");
 		return -1;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/cmdline.h"
+#include "lib/cmdline.h"
 #include "agent/health.h"
 #include "agent/iface.h"
 #include "agent/instance.h"

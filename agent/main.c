@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/conf.h"
-#include "agent/ctl_proto.h"
+#include "conf/conf.h"
+#include "ctl/ctl_proto.h"
 #include "agent/daemon.h"
-#include "agent/log.h"
-#include "agent/notify_cred.h"
+#include "lib/log.h"
+#include "lib/cred.h"
 #include "agent/vipd.h"
 
 #define VIPD_CONF_DEFAULT	"/etc/vipd/vipd.conf"
@@ -138,15 +138,15 @@ load_conf(const char *path)
 static int
 check_script_user(const char *path, const struct conf *conf)
 {
-	struct notify_cred cred;
+	struct cred cred;
 	char err[256];
 
-	if (notify_cred_resolve(conf->script_user, conf->script_group,
+	if (cred_resolve(conf->script_user, conf->script_group,
 	    conf->enable_script_security, &cred, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", path, err);
 		return 1;
 	}
-	notify_cred_free(&cred);
+	cred_free(&cred);
 	return 0;
 }
 

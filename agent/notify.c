@@ -15,12 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/cmdline.h"
-#include "agent/log.h"
-#include "agent/loop.h"
+#include "lib/cmdline.h"
+#include "lib/log.h"
+#include "lib/loop.h"
 #include "agent/notify.h"
-#include "agent/notify_cred.h"
-#include "agent/notify_spawn.h"
+#include "lib/cred.h"
+#include "lib/spawn.h"
 
 #define NOTIFY_READS	16	/* per event, so a chatty child can't hog */
 #define NOTIFY_CMD_SHOWN 256	/* command bytes quoted in log lines */
@@ -64,7 +64,7 @@ struct notify {
 	void *hook_arg;
 	struct notify_stats stats;
 	bool has_cred;		/* else scripts run with our ids */
-	struct notify_cred cred;
+	struct cred cred;
 };
 
 static void start_next(struct notify *);
@@ -407,7 +407,7 @@ start(struct notify *n, struct notify_job *j)
 	int err;
 
 	c->started = loop_now();
-	if ((err = notify_spawn(j->argv, j->envp, n->has_cred ? &n->cred :
+	if ((err = spawn_exec(j->argv, j->envp, n->has_cred ? &n->cred :
 	    NULL, &c->pid, &c->outfd)) != 0) {
 		c->outfd = -1;
 		return err;
@@ -442,7 +442,7 @@ vet(struct notify *n, struct notify_job *j)
 
 	if (!n->has_cred || !n->cred.security || n->cred.uid != 0)
 		return 0;
-	if ((rc = notify_cred_check_path(j->argv[0], why, sizeof(why))) == 0)
+	if ((rc = cred_check_path(j->argv[0], why, sizeof(why))) == 0)
 		return 0;
 	if (rc < 0)
 		report(n, j, NOTIFY_SPAWN_FAILED, errno, 0, "", 0, false);
@@ -494,14 +494,14 @@ notify_new(struct loop *loop, uint32_t timeout_ms)
 }
 
 int
-notify_set_cred(struct notify *n, const struct notify_cred *cred)
+notify_set_cred(struct notify *n, const struct cred *cred)
 {
-	struct notify_cred copy;
+	struct cred copy;
 
 	memset(&copy, 0, sizeof(copy));
-	if (cred != NULL && notify_cred_copy(&copy, cred) < 0)
+	if (cred != NULL && cred_copy(&copy, cred) < 0)
 		return -1;
-	notify_cred_free(&n->cred);
+	cred_free(&n->cred);
 	n->cred = copy;
 	n->has_cred = cred != NULL;
 	return 0;
@@ -676,7 +676,7 @@ notify_free(struct notify *n)
 		abort_current(n);
 	drop_queue(n, "vipd is exiting");
 	loop_timer_cancel(n->loop, &n->timer);
-	notify_cred_free(&n->cred);
+	cred_free(&n->cred);
 	free(n);
 }
 

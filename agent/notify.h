@@ -9,7 +9,7 @@
 
 struct loop;
 struct notify;
-struct notify_cred;
+struct cred;
 
 #define NOTIFY_TIMEOUT_DEFAULT_MS 10000
 #define NOTIFY_KILL_GRACE_MS	1000	/* SIGTERM to SIGKILL */
@@ -72,13 +72,13 @@ void notify_free(struct notify *);
 /*
  * Run scripts with cred's ids (copied; NULL = vipd's own, the default).
  * With cred->security and cred->uid 0, each script's path is vetted
- * before every run (notify_cred_check_path): an unsafe one is refused
+ * before every run (cred_check_path): an unsafe one is refused
  * (NOTIFY_REFUSED, logged, counted as failed), e.g.
  *	notify_master "/tmp/mx-up" for VI_1 refused by
  *	enable_script_security: /tmp is writable by others (uid 0, mode 1777)
  * Returns 0, or -1 with errno ENOMEM (the previous setting is kept).
  */
-int notify_set_cred(struct notify *, const struct notify_cred *cred);
+int notify_set_cred(struct notify *, const struct cred *cred);
 
 /*
  * Called after every run (success, failure, timeout, spawn failure or

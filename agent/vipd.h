@@ -8,9 +8,9 @@
 #include <time.h>
 #include <sys/socket.h>
 
-#include "agent/conf.h"
-#include "agent/log.h"
-#include "agent/loop.h"
+#include "conf/conf.h"
+#include "lib/log.h"
+#include "lib/loop.h"
 #include "healthcheck/master.h"
 #include "healthcheck/queue.h"
 #include "healthcheck/smtp_probe.h"
@@ -18,7 +18,7 @@
 #include "vrrp/fsm.h"
 #include "vrrp/pkt.h"
 
-#include "agent/version.h"
+#include "lib/version.h"
 
 /* Drops not produced by the codec, counted per instance. */
 enum vipd_drop {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/loop.h"
+#include "lib/loop.h"
 #include "healthcheck/master.h"
 
 struct hc_master {

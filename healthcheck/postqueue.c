@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "agent/loop.h"
+#include "lib/loop.h"
 #include "healthcheck/postqueue.h"
 
 /* Bytes read from the pipe per callback, so a big queue shares the loop. */

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/loop.h"
+#include "lib/loop.h"
 #include "healthcheck/queue.h"
 
 /* Records looked at before giving up on finding T (C, T in practice). */

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "agent/loop.h"
+#include "lib/loop.h"
 #include "healthcheck/smtp_dialog.h"
 #include "healthcheck/tls.h"
 

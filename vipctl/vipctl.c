@@ -16,8 +16,8 @@
 
 #include <jansson.h>
 
-#include "agent/ctl_proto.h"
-#include "agent/version.h"
+#include "ctl/ctl_proto.h"
+#include "lib/version.h"
 #include "vipctl/print.h"
 
 

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "agent/ctl_proto.h"
+#include "ctl/ctl_proto.h"
 #include "vipctl/print.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -14,7 +14,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "agent/conf.h"
+#include "conf/conf.h"
 
 static const char seed_master[] =
 	"# /etc/keepalived/keepalived.conf on MX1 (Master)\n"

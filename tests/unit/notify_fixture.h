@@ -22,10 +22,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/log.h"
-#include "agent/loop.h"
+#include "lib/log.h"
+#include "lib/loop.h"
 #include "agent/notify.h"
-#include "agent/notify_cred.h"
+#include "lib/cred.h"
 
 
 /* Fixtures: tests may use /bin/sh; the runner itself never does. */

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/loop.h"
+#include "lib/loop.h"
 
 #define S(x)	(x), strlen(x)
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/cmdline.h"
+#include "lib/cmdline.h"
 
 /* Split s and compare with the expected words (NULL-terminated). */
 static void

@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "agent/conf.h"
+#include "conf/conf.h"
 #include "conf_fixture.h"
 
 /* Health checks -------------------------------------------------------- */

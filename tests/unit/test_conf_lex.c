@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "agent/conf.h"
-#include "agent/conf_lex.h"
+#include "conf/conf.h"
+#include "conf/conf_lex.h"
 
 /* Lexer ---------------------------------------------------------------- */
 

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "agent/conf.h"
+#include "conf/conf.h"
 #include "conf_fixture.h"
 
 /* Loader --------------------------------------------------------------- */

@@ -22,7 +22,7 @@
 #include <jansson.h>
 
 #include "agent/control.h"
-#include "agent/ctl_proto.h"
+#include "ctl/ctl_proto.h"
 
 /* A poll loop shim ------------------------------------------------- */
 

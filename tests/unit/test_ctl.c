@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "agent/ctl_proto.h"
+#include "ctl/ctl_proto.h"
 #include "vipctl/print.h"
 
 /* Requests --------------------------------------------------------- */

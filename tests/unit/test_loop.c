@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/loop.h"
+#include "lib/loop.h"
 
 struct rec {
 	struct loop *l;

@@ -62,7 +62,7 @@ static void
 test_cred_run_as_user(void **state)
 {
 	gid_t groups[] = { 65534, 4, 20 };
-	struct notify_cred cred, manual = { 65534, 65534, groups, 3, false };
+	struct cred cred, manual = { 65534, 65534, groups, 3, false };
 	char *ids = in_safe("ids.sh"), err[128];
 	struct stat st;
 	struct ctx c;
@@ -72,10 +72,10 @@ test_cred_run_as_user(void **state)
 		skip();
 	write_script(ids, "{ id -u; id -g; id -G; } >\"$1\"\n", 0755);
 	ctx_init(&c, 2000);
-	assert_int_equal(notify_cred_resolve("nobody", NULL, false, &cred, err,
+	assert_int_equal(cred_resolve("nobody", NULL, false, &cred, err,
 	    sizeof(err)), 0);
 	assert_int_equal(notify_set_cred(c.n, &cred), 0);
-	notify_cred_free(&cred);	/* the runner keeps its own copy */
+	cred_free(&cred);	/* the runner keeps its own copy */
 	assert_int_equal(enq(&c, "notify_master", "VI_1", ids,
 	    in_safe("out/a"), NULL, NULL), 0);
 	run(&c, 1, 3000);
@@ -106,7 +106,7 @@ test_cred_run_as_user(void **state)
 static void
 test_cred_switch_fails(void **state)
 {
-	struct notify_cred cred = { 65534, 65534, NULL, 65537, false };
+	struct cred cred = { 65534, 65534, NULL, 65537, false };
 	struct ctx c;
 
 	(void)state;
@@ -131,7 +131,7 @@ test_script_security(void **state)
 {
 	char *ww = in_safe("ww"), *s = in_safe("ww/s.sh"), *log = path("sec.log");
 	char *slow = in_safe("slow.sh"), err[128], want[512];
-	struct notify_cred root, nobody, lax;
+	struct cred root, nobody, lax;
 	struct ctx c;
 	int saved;
 
@@ -142,11 +142,11 @@ test_script_security(void **state)
 	assert_int_equal(chmod(ww, 01777), 0);
 	write_script(s, "exit 0\n", 0755);
 	write_script(slow, "sleep 0.1\n", 0755);
-	assert_int_equal(notify_cred_resolve("root", NULL, true, &root, err,
+	assert_int_equal(cred_resolve("root", NULL, true, &root, err,
 	    sizeof(err)), 0);
-	assert_int_equal(notify_cred_resolve("nobody", NULL, true, &nobody,
+	assert_int_equal(cred_resolve("nobody", NULL, true, &nobody,
 	    err, sizeof(err)), 0);
-	assert_int_equal(notify_cred_resolve("root", NULL, false, &lax, err,
+	assert_int_equal(cred_resolve("root", NULL, false, &lax, err,
 	    sizeof(err)), 0);
 	ctx_init(&c, 2000);
 	assert_int_equal(notify_set_cred(c.n, &root), 0);
@@ -197,9 +197,9 @@ test_script_security(void **state)
 	    "by enable_script_security: %s is writable by others (uid 0, mode "
 	    "1777)\n", s, ww);
 	assert_int_equal(count(slurp(log), want), 1);
-	notify_cred_free(&root);
-	notify_cred_free(&nobody);
-	notify_cred_free(&lax);
+	cred_free(&root);
+	cred_free(&nobody);
+	cred_free(&lax);
 	ctx_fini(&c);
 }
 
@@ -225,13 +225,13 @@ id_as(struct notify *n, const char *user, const char *want,
     enum notify_outcome oc, int code)
 {
 	char *argv[] = { "/usr/bin/id", "-u", NULL }, err[128];
-	struct notify_cred cred;
+	struct cred cred;
 	struct last l = { -1, -1, "" };
 
-	if (notify_cred_resolve(user, NULL, false, &cred, err,
+	if (cred_resolve(user, NULL, false, &cred, err,
 	    sizeof(err)) < 0 || notify_set_cred(n, &cred) < 0)
 		return 1;
-	notify_cred_free(&cred);
+	cred_free(&cred);
 	notify_set_hook(n, last_hook, &l);
 	if (notify_enqueue(n, "notify", "VI_1", argv, NULL) < 0)
 		return 1;

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/loop.h"
+#include "lib/loop.h"
 #include "healthcheck/postqueue.h"
 #include "healthcheck/queue.h"
 #include "postfix_fixture.h"

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/loop.h"
+#include "lib/loop.h"
 #include "healthcheck/queue.h"
 #include "postfix_fixture.h"
 

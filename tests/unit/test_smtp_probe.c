@@ -23,7 +23,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "agent/loop.h"
+#include "lib/loop.h"
 #include "healthcheck/smtp_probe.h"
 
 #define DAY	86400L

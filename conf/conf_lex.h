@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "agent/conf.h"
+#include "conf/conf.h"
 
 #define CONF_TOKEN_MAX	1024	/* bytes of one word, after unquoting */
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/notify_cred.h"
+#include "lib/cred.h"
 
 #define CRED_BUF_MAX	(1 << 20)	/* for one passwd or group entry */
 #define CRED_MAX_LINKS	40		/* symlinks followed, as the kernel */
@@ -78,7 +78,7 @@ find_group(const char *name, struct group *gr, char **buf)
  * name (root without a passwd entry) just gid.
  */
 static int
-user_groups(const char *name, gid_t gid, struct notify_cred *out)
+user_groups(const char *name, gid_t gid, struct cred *out)
 {
 	long max = sysconf(_SC_NGROUPS_MAX);
 	int n = 16, want = 1;
@@ -115,7 +115,7 @@ resolve_user(const char *user, struct passwd *pw, char **buf)
 
 	if (user != NULL && user[0] != '\0')
 		return find_user(user, 0, pw, buf);
-	rc = find_user(NOTIFY_CRED_DEFAULT_USER, 0, pw, buf);
+	rc = find_user(CRED_DEFAULT_USER, 0, pw, buf);
 	if (rc != 1)
 		return rc;
 	/* keepalived's fallback: root, even without a passwd entry. */
@@ -127,7 +127,7 @@ resolve_user(const char *user, struct passwd *pw, char **buf)
 }
 
 static int
-resolve_fail(struct notify_cred *out, char *err, size_t errlen, int rc,
+resolve_fail(struct cred *out, char *err, size_t errlen, int rc,
     const char *what, const char *name)
 {
 	if (rc > 0)
@@ -136,16 +136,16 @@ resolve_fail(struct notify_cred *out, char *err, size_t errlen, int rc,
 	else
 		snprintf(err, errlen, "script_user: cannot look up %s \"%s\": "
 		    "%s", what, name, strerror(errno));
-	notify_cred_free(out);
+	cred_free(out);
 	return -1;
 }
 
 int
-notify_cred_resolve(const char *user, const char *group, bool security,
-    struct notify_cred *out, char *err, size_t errlen)
+cred_resolve(const char *user, const char *group, bool security,
+    struct cred *out, char *err, size_t errlen)
 {
 	const char *uname = user != NULL && user[0] != '\0' ? user :
-	    NOTIFY_CRED_DEFAULT_USER;
+	    CRED_DEFAULT_USER;
 	char *pbuf = NULL, *gbuf = NULL;
 	struct passwd pw;
 	struct group gr;
@@ -178,7 +178,7 @@ out:
 }
 
 int
-notify_cred_copy(struct notify_cred *dst, const struct notify_cred *src)
+cred_copy(struct cred *dst, const struct cred *src)
 {
 	*dst = *src;
 	dst->groups = NULL;
@@ -193,7 +193,7 @@ notify_cred_copy(struct notify_cred *dst, const struct notify_cred *src)
 }
 
 void
-notify_cred_free(struct notify_cred *c)
+cred_free(struct cred *c)
 {
 	if (c == NULL)
 		return;
@@ -202,7 +202,7 @@ notify_cred_free(struct notify_cred *c)
 }
 
 const char *
-notify_cred_unsafe(uid_t owner, mode_t mode)
+cred_unsafe(uid_t owner, mode_t mode)
 {
 	if (owner != 0)
 		return "owned by a non-root user";
@@ -270,7 +270,7 @@ follow(struct walk *w, const char *p)
 static int
 verdict(const char *p, const struct stat *st, char *why, size_t whylen)
 {
-	const char *r = notify_cred_unsafe(st->st_uid, st->st_mode);
+	const char *r = cred_unsafe(st->st_uid, st->st_mode);
 
 	if (r == NULL)
 		return 0;
@@ -311,7 +311,7 @@ step(struct walk *w, const char *name, char *why, size_t whylen)
 }
 
 int
-notify_cred_check_path(const char *path, char *why, size_t whylen)
+cred_check_path(const char *path, char *why, size_t whylen)
 {
 	char name[NAME_MAX + 1];
 	struct walk w;

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "agent/conf.h"
-#include "agent/conf_lex.h"
+#include "conf/conf.h"
+#include "conf/conf_lex.h"
 
 static void
 print_us(FILE *out, uint64_t us)

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/conf.h"
-#include "agent/conf_kw.h"
-#include "agent/conf_lex.h"
+#include "conf/conf.h"
+#include "conf/conf_kw.h"
+#include "conf/conf_lex.h"
 
 #define DEFAULT_PRIORITY	100
 #define DEFAULT_ADVERT_US	1000000

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/conf.h"
-#include "agent/conf_lex.h"
+#include "conf/conf.h"
+#include "conf/conf_lex.h"
 
 /* Tokens --------------------------------------------------------------- */
 

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "agent/ctl_proto.h"
+#include "ctl/ctl_proto.h"
 
 #define ARG_INSTANCE	0x1u
 #define ARG_MODE	0x2u

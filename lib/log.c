@@ -8,7 +8,7 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "agent/log.h"
+#include "lib/log.h"
 
 /* The logger's state is the one mutable global the project allows. */
 static struct {

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/notify_cred.h"
-#include "agent/notify_spawn.h"
+#include "lib/cred.h"
+#include "lib/spawn.h"
 
 #define SPAWN_CLOSE_MAX	65536	/* fds closed one by one without close_range */
 
@@ -24,7 +24,7 @@
  */
 struct plan {
 	char *const *argv, *const *envp;
-	const struct notify_cred *cred;	/* NULL: keep our ids */
+	const struct cred *cred;	/* NULL: keep our ids */
 	int nullfd, outfd, errfd;	/* all above 2, close-on-exec */
 	int maxfd;			/* for the fallback close loop */
 	struct sigaction dfl;
@@ -71,7 +71,7 @@ close_fds(const struct plan *p)
 static _Noreturn void
 child(const struct plan *p)
 {
-	const struct notify_cred *c = p->cred;
+	const struct cred *c = p->cred;
 	ssize_t r;
 	int sig, err;
 
@@ -129,15 +129,15 @@ launch(const struct plan *p, int rfd, pid_t *pid)
 
 /* Without root, scripts can only run as ourselves: keep our ids then. */
 static bool
-must_switch(const struct notify_cred *c)
+must_switch(const struct cred *c)
 {
 	return c != NULL && (geteuid() == 0 || c->uid != getuid() ||
 	    c->uid != geteuid() || c->gid != getgid() || c->gid != getegid());
 }
 
 int
-notify_spawn(char *const argv[], char *const envp[],
-    const struct notify_cred *cred, pid_t *pid, int *outfd)
+spawn_exec(char *const argv[], char *const envp[],
+    const struct cred *cred, pid_t *pid, int *outfd)
 {
 	struct plan p = { .argv = argv, .envp = envp, .nullfd = -1 };
 	int out[2] = { -1, -1 }, ep[2] = { -1, -1 }, err;

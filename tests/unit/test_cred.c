@@ -19,10 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/notify_cred.h"
+#include "lib/cred.h"
 
 static bool
-has_group(const struct notify_cred *c, gid_t g)
+has_group(const struct cred *c, gid_t g)
 {
 	size_t i;
 
@@ -36,23 +36,23 @@ static void
 test_unsafe(void **state)
 {
 	(void)state;
-	assert_null(notify_cred_unsafe(0, S_IFDIR | 0755));
-	assert_null(notify_cred_unsafe(0, S_IFREG | 0700));
-	assert_null(notify_cred_unsafe(0, S_IFREG | 04755));
-	assert_null(notify_cred_unsafe(0, S_IFDIR | 01755));
-	assert_string_equal(notify_cred_unsafe(1, S_IFREG | 0700),
+	assert_null(cred_unsafe(0, S_IFDIR | 0755));
+	assert_null(cred_unsafe(0, S_IFREG | 0700));
+	assert_null(cred_unsafe(0, S_IFREG | 04755));
+	assert_null(cred_unsafe(0, S_IFDIR | 01755));
+	assert_string_equal(cred_unsafe(1, S_IFREG | 0700),
 	    "owned by a non-root user");
-	assert_string_equal(notify_cred_unsafe(65534, S_IFDIR | 0777),
+	assert_string_equal(cred_unsafe(65534, S_IFDIR | 0777),
 	    "owned by a non-root user");
-	assert_string_equal(notify_cred_unsafe(0, S_IFDIR | 01777),
+	assert_string_equal(cred_unsafe(0, S_IFDIR | 01777),
 	    "writable by others");
-	assert_string_equal(notify_cred_unsafe(0, S_IFREG | 0602),
+	assert_string_equal(cred_unsafe(0, S_IFREG | 0602),
 	    "writable by others");
-	assert_string_equal(notify_cred_unsafe(0, S_IFREG | 0776),
+	assert_string_equal(cred_unsafe(0, S_IFREG | 0776),
 	    "writable by others");
-	assert_string_equal(notify_cred_unsafe(0, S_IFDIR | 0775),
+	assert_string_equal(cred_unsafe(0, S_IFDIR | 0775),
 	    "writable by its group");
-	assert_string_equal(notify_cred_unsafe(0, S_IFREG | 0620),
+	assert_string_equal(cred_unsafe(0, S_IFREG | 0620),
 	    "writable by its group");
 }
 
@@ -61,13 +61,13 @@ test_resolve_users(void **state)
 {
 	struct passwd *pw = getpwnam("nobody");
 	struct group *gr = getgrnam("daemon");
-	struct notify_cred c;
+	struct cred c;
 	uid_t nuid;
 	gid_t ngid, dgid;
 	char err[128];
 
 	(void)state;
-	assert_int_equal(notify_cred_resolve("root", NULL, true, &c, err,
+	assert_int_equal(cred_resolve("root", NULL, true, &c, err,
 	    sizeof(err)), 0);
 	assert_string_equal(err, "");
 	assert_int_equal(c.uid, 0);
@@ -75,7 +75,7 @@ test_resolve_users(void **state)
 	assert_true(c.security);
 	assert_true(c.ngroups >= 1);
 	assert_true(has_group(&c, 0));
-	notify_cred_free(&c);
+	cred_free(&c);
 	assert_null(c.groups);
 	assert_int_equal(c.ngroups, 0);
 	if (pw == NULL || gr == NULL)
@@ -83,25 +83,25 @@ test_resolve_users(void **state)
 	nuid = pw->pw_uid;
 	ngid = pw->pw_gid;
 	dgid = gr->gr_gid;
-	assert_int_equal(notify_cred_resolve("nobody", "", false, &c, err,
+	assert_int_equal(cred_resolve("nobody", "", false, &c, err,
 	    sizeof(err)), 0);
 	assert_int_equal(c.uid, nuid);
 	assert_int_equal(c.gid, ngid);
 	assert_false(c.security);
 	assert_true(has_group(&c, ngid));
 	assert_false(has_group(&c, 0));	/* not root's, not ours */
-	notify_cred_free(&c);
+	cred_free(&c);
 	/* A group of one's own: initgroups(user, group) has it, not the
 	 * passwd one (unless the group file lists the user there). */
-	assert_int_equal(notify_cred_resolve("nobody", "daemon", false, &c,
+	assert_int_equal(cred_resolve("nobody", "daemon", false, &c,
 	    err, sizeof(err)), 0);
 	assert_int_equal(c.uid, nuid);
 	assert_int_equal(c.gid, dgid);
 	assert_true(has_group(&c, dgid));
 	assert_false(has_group(&c, 0));
-	notify_cred_free(&c);
-	notify_cred_free(&c);	/* twice is fine */
-	notify_cred_free(NULL);
+	cred_free(&c);
+	cred_free(&c);	/* twice is fine */
+	cred_free(NULL);
 }
 
 /* Supplementary groups: a user listed as a member of a group not its own. */
@@ -109,7 +109,7 @@ static void
 test_resolve_member(void **state)
 {
 	char err[128], user[64] = "";
-	struct notify_cred c;
+	struct cred c;
 	struct passwd *pw;
 	struct group *gr;
 	gid_t g = 0, primary = 0;
@@ -128,55 +128,55 @@ test_resolve_member(void **state)
 	endgrent();
 	if (user[0] == '\0')
 		skip();
-	assert_int_equal(notify_cred_resolve(user, NULL, false, &c, err,
+	assert_int_equal(cred_resolve(user, NULL, false, &c, err,
 	    sizeof(err)), 0);
 	assert_int_equal(c.gid, primary);
 	assert_true(c.ngroups >= 2);
 	assert_true(has_group(&c, primary));
 	assert_true(has_group(&c, g));
-	notify_cred_free(&c);
+	cred_free(&c);
 }
 
 static void
 test_resolve_default(void **state)
 {
-	struct passwd *pw = getpwnam(NOTIFY_CRED_DEFAULT_USER);
+	struct passwd *pw = getpwnam(CRED_DEFAULT_USER);
 	uid_t want = pw != NULL ? pw->pw_uid : 0;
 	gid_t wantg = pw != NULL ? pw->pw_gid : 0;
-	struct notify_cred c;
+	struct cred c;
 	char err[128];
 
 	(void)state;
-	assert_int_equal(notify_cred_resolve(NULL, NULL, false, &c, err,
+	assert_int_equal(cred_resolve(NULL, NULL, false, &c, err,
 	    sizeof(err)), 0);
 	assert_int_equal(c.uid, want);
 	assert_int_equal(c.gid, wantg);
 	assert_true(has_group(&c, wantg));
-	notify_cred_free(&c);
-	assert_int_equal(notify_cred_resolve("", "", true, &c, err,
+	cred_free(&c);
+	assert_int_equal(cred_resolve("", "", true, &c, err,
 	    sizeof(err)), 0);
 	assert_int_equal(c.uid, want);
 	assert_true(c.security);
-	notify_cred_free(&c);
+	cred_free(&c);
 	/* Not set, with a group: the default user in that group. */
 	if (getgrnam("daemon") == NULL)
 		skip();
-	assert_int_equal(notify_cred_resolve(NULL, "daemon", false, &c, err,
+	assert_int_equal(cred_resolve(NULL, "daemon", false, &c, err,
 	    sizeof(err)), 0);
 	assert_int_equal(c.uid, want);
 	assert_int_equal(c.gid, getgrnam("daemon")->gr_gid);
-	notify_cred_free(&c);
+	cred_free(&c);
 }
 
 static void
 test_resolve_errors(void **state)
 {
-	struct notify_cred c;
+	struct cred c;
 	char err[128], small[16];
 
 	(void)state;
 	memset(&c, 0x55, sizeof(c));
-	assert_int_equal(notify_cred_resolve("vipd-no-such-user", NULL, true,
+	assert_int_equal(cred_resolve("vipd-no-such-user", NULL, true,
 	    &c, err, sizeof(err)), -1);
 	assert_string_equal(err,
 	    "script_user: unknown user \"vipd-no-such-user\"");
@@ -184,16 +184,16 @@ test_resolve_errors(void **state)
 	assert_null(c.groups);
 	assert_int_equal(c.ngroups, 0);
 	assert_false(c.security);
-	assert_int_equal(notify_cred_resolve("root", "vipd-no-such-group",
+	assert_int_equal(cred_resolve("root", "vipd-no-such-group",
 	    true, &c, err, sizeof(err)), -1);
 	assert_string_equal(err,
 	    "script_user: unknown group \"vipd-no-such-group\"");
 	assert_null(c.groups);
 	assert_false(c.security);
-	assert_int_equal(notify_cred_resolve("vipd-no-such-user", NULL, true,
+	assert_int_equal(cred_resolve("vipd-no-such-user", NULL, true,
 	    &c, small, sizeof(small)), -1);
 	assert_string_equal(small, "script_user: un");
-	assert_int_equal(notify_cred_resolve("vipd-no-such-user", NULL, true,
+	assert_int_equal(cred_resolve("vipd-no-such-user", NULL, true,
 	    &c, NULL, 0), -1);
 }
 
@@ -201,22 +201,22 @@ static void
 test_copy(void **state)
 {
 	gid_t g[3] = { 5, 6, 7 };
-	struct notify_cred src = { 10, 20, g, 3, true }, dst;
-	struct notify_cred none = { 1, 2, NULL, 0, false };
+	struct cred src = { 10, 20, g, 3, true }, dst;
+	struct cred none = { 1, 2, NULL, 0, false };
 
 	(void)state;
-	assert_int_equal(notify_cred_copy(&dst, &src), 0);
+	assert_int_equal(cred_copy(&dst, &src), 0);
 	assert_int_equal(dst.uid, 10);
 	assert_int_equal(dst.gid, 20);
 	assert_true(dst.security);
 	assert_int_equal(dst.ngroups, 3);
 	assert_ptr_not_equal(dst.groups, g);
 	assert_memory_equal(dst.groups, g, sizeof(g));
-	notify_cred_free(&dst);
-	assert_int_equal(notify_cred_copy(&dst, &none), 0);
+	cred_free(&dst);
+	assert_int_equal(cred_copy(&dst, &none), 0);
 	assert_int_equal(dst.uid, 1);
 	assert_null(dst.groups);
-	notify_cred_free(&dst);
+	cred_free(&dst);
 }
 
 /* Path checks need a root-owned tree outside /tmp (itself mode 1777). */
@@ -253,7 +253,7 @@ setup_base(void **state)
 		return 0;
 	snprintf(base, sizeof(base), "/run/vipd-cred-XXXXXX");
 	if (mkdtemp(base) == NULL || chmod(base, 0755) < 0 ||
-	    notify_cred_check_path(base, why, sizeof(why)) != 0) {
+	    cred_check_path(base, why, sizeof(why)) != 0) {
 		if (base[0] != '\0')
 			rmdir(base);
 		base[0] = '\0';
@@ -294,7 +294,7 @@ check(const char *p)
 
 	memset(why, 'x', sizeof(why));
 	errno = 0;
-	rc = notify_cred_check_path(p, why, sizeof(why));
+	rc = cred_check_path(p, why, sizeof(why));
 	if (rc < 0)
 		snprintf(why, sizeof(why), "errno %d", errno);
 	else if (rc == 0)
@@ -389,7 +389,7 @@ test_check_errors(void **state)
 	assert_string_equal(check(NULL), "errno 22");
 	assert_string_equal(check("relative/x.sh"), "errno 22");
 	assert_string_equal(check(""), "errno 22");
-	assert_int_equal(notify_cred_check_path("x", NULL, 0), -1);
+	assert_int_equal(cred_check_path("x", NULL, 0), -1);
 	if (base[0] == '\0')
 		skip();
 	snprintf(want, sizeof(want), "errno %d", ENOENT);

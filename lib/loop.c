@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/loop.h"
+#include "lib/loop.h"
 
 #define LOOP_MAX_EVENTS	64
 #define LOOP_MAX_SIGNALS 8

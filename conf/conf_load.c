@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/conf.h"
-#include "agent/conf_kw.h"
+#include "conf/conf.h"
+#include "conf/conf_kw.h"
 
 #define FILES_MAX	256	/* files read in one load, includes counted */
 

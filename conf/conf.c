@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/conf.h"
-#include "agent/conf_kw.h"
-#include "agent/conf_lex.h"
+#include "conf/conf.h"
+#include "conf/conf_kw.h"
+#include "conf/conf_lex.h"
 
 #define NEST_MAX	16	/* brace depth allowed inside a skipped block */
 

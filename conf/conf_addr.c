@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/conf.h"
-#include "agent/conf_kw.h"
-#include "agent/conf_lex.h"
+#include "conf/conf.h"
+#include "conf/conf_kw.h"
+#include "conf/conf_lex.h"
 
 /* keepalived's per-address options that vipd does not implement (yet). */
 static const char *const vip_options_unsupported[] = {

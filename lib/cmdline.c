@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/cmdline.h"
+#include "lib/cmdline.h"
 
 static const char *const cmdline_errstr[CMDLINE_ERR__MAX] = {
 	[CMDLINE_OK] = "no error",

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/conf.h"
-#include "agent/conf_kw.h"
-#include "agent/conf_lex.h"
+#include "conf/conf.h"
+#include "conf/conf_kw.h"
+#include "conf/conf_lex.h"
 
 #define DEFAULT_SMTP		"default_smtp"
 #define DEFAULT_POSTFIX		"default_postfix"

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: ISC */
-/* Starting one notify script: fork, its own process group, the script user's ids, execve. */
-#ifndef VIPD_NOTIFY_SPAWN_H
-#define VIPD_NOTIFY_SPAWN_H
+/* Starting one script (notify or check): fork, its own process group, the script user's ids, execve. */
+#ifndef VIPD_LIB_SPAWN_H
+#define VIPD_LIB_SPAWN_H
 
 #include <sys/types.h>
 
-struct notify_cred;
+struct cred;
 
 /*
  * Start argv[0] (an absolute path, no shell, no PATH search) with envp
@@ -20,7 +20,7 @@ struct notify_cred;
  * the id switch) or the parent's (EAGAIN from fork, EMFILE, ...). A
  * failed child is reaped.
  */
-int notify_spawn(char *const argv[], char *const envp[],
-    const struct notify_cred *cred, pid_t *pid, int *outfd);
+int spawn_exec(char *const argv[], char *const envp[],
+    const struct cred *cred, pid_t *pid, int *outfd);
 
 #endif

@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "agent/conf.h"
-#include "agent/conf_lex.h"
+#include "conf/conf.h"
+#include "conf/conf_lex.h"
 
 #define CONF_ARGS_MAX	8	/* words kept per statement; none needs more */
 #define CONF_SEEN_MAX	40	/* keywords per block table */
