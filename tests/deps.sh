@@ -6,7 +6,9 @@
 # port 25 on the host.
 
 PKGS="build-essential pkg-config clang libmnl-dev libssl-dev libjansson-dev
-libcmocka-dev iproute2 keepalived postfix python3-scapy python3-pytest tshark
+libcmocka-dev libsystemd-dev libcap-ng-dev libmicrohttpd-dev iproute2 keepalived
+postfix frr nftables stress-ng python3-scapy python3-pytest python3-matplotlib
+python3-prometheus-client debhelper dpkg-dev lintian fakeroot tshark
 swaks procps netcat-openbsd openssl"
 
 missing=""
