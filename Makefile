@@ -11,8 +11,8 @@ CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-missing-field-initializers
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -I. -MMD -MP
-LIBS_VIPD   := -lmnl -ljansson -lssl -lcrypto
-LIBS_VIPCTL := -ljansson
+LIBS_VIPD   := -lmnl -ljansson -lssl -lcrypto -lmicrohttpd
+LIBS_VIPCTL := -ljansson -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
@@ -25,7 +25,7 @@ endif
 # Every .c under these directories belongs to the daemon, except the mains
 # of other programs.
 VIPD_SRCS   := $(sort $(wildcard lib/*.c conf/*.c ctl/*.c agent/*.c vrrp/*.c netlink/*.c healthcheck/*.c))
-VIPCTL_SRCS := $(sort $(wildcard vipctl/*.c)) ctl/ctl_proto.c
+VIPCTL_SRCS := $(sort $(wildcard vipctl/*.c)) ctl/ctl_proto.c ctl/metrics.c
 
 VIPD_OBJS   := $(VIPD_SRCS:%.c=$(B)/obj/%.o)
 VIPCTL_OBJS := $(VIPCTL_SRCS:%.c=$(B)/obj/%.o)
@@ -47,6 +47,8 @@ TEST_conf_load_SRCS := $(TEST_conf_parse_SRCS)
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
 TEST_ctl_SRCS  := ctl/ctl_proto.c vipctl/print.c
+TEST_metrics_SRCS := ctl/metrics.c
+TEST_nagios_SRCS := vipctl/nagios.c
 TEST_control_SRCS := agent/control.c ctl/ctl_proto.c
 TEST_loop_SRCS := lib/loop.c
 TEST_gate_SRCS := healthcheck/gate.c
@@ -64,7 +66,7 @@ TEST_smtp_dialog_SRCS := healthcheck/smtp_dialog.c healthcheck/smtp_reply.c
 TEST_smtp_probe_SRCS  := healthcheck/smtp_probe.c healthcheck/smtp_dialog.c \
                          healthcheck/smtp_reply.c healthcheck/tls.c \
                          lib/loop.c lib/log.c
-TEST_LIBS      := -lcmocka -lmnl -ljansson -lssl -lcrypto
+TEST_LIBS      := -lcmocka -lmnl -ljansson -lssl -lcrypto -lm
 
 UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_NAMES:%=$(B)/test/test_%)
@@ -159,10 +161,12 @@ bench: deps all
 	@/usr/bin/python3 bench/run.py
 
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(B)/vipd $(B)/vipctl $(DESTDIR)$(SBINDIR)/
 	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
 
 clean:
 	rm -rf $(B)

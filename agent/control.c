@@ -32,6 +32,7 @@ struct ctl_conn {
 	size_t out_off, out_len, out_cap;
 	bool eof;		/* the client will send nothing more */
 	bool closing;		/* close once the output is sent */
+	bool privileged;	/* root or our uid: every command */
 };
 
 struct ctl_server {
@@ -40,6 +41,7 @@ struct ctl_server {
 	int fd;
 	int spare_fd;		/* given up to shed a client at EMFILE */
 	uid_t euid;
+	gid_t group;		/* the read-only group, or (gid_t)-1 */
 	dev_t dev;		/* the socket file we created */
 	ino_t ino;
 	size_t nconns;
@@ -106,6 +108,12 @@ conn_answer(struct ctl_conn *c, const char *line, size_t len)
 
 	if (ctl_request_parse(line, len, &req, err, sizeof(err)) == -1)
 		return ctl_response_error(err);
+	if (!c->privileged && !ctl_cmd_readonly(req.cmd)) {
+		snprintf(err, sizeof(err), "%s: permission denied: only root "
+		    "may change vipd; the %s group may only read",
+		    ctl_cmd_name(req.cmd), CTL_GROUP);
+		return ctl_response_error(err);
+	}
 	result = h->fn(&req, h->arg, err, sizeof(err));
 	if (result == NULL)
 		return ctl_response_error(err[0] != '\0' ? err : "internal error");
@@ -269,8 +277,13 @@ refuse(int fd, const char *msg)
 	close(fd);
 }
 
+/*
+ * Whoever could connect passed the socket file's mode: root, our uid, or
+ * a member of CTL_GROUP (0660 root:vipd). Only the first two may change
+ * anything; a group member reads. Anyone else is refused.
+ */
 static const char *
-conn_check(const struct ctl_server *srv, int fd)
+conn_check(const struct ctl_server *srv, int fd, bool *privileged)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
@@ -280,7 +293,8 @@ conn_check(const struct ctl_server *srv, int fd)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
 	    len != sizeof(cred))
 		return "cannot identify peer";
-	if (cred.uid != 0 && cred.uid != srv->euid)
+	*privileged = cred.uid == 0 || cred.uid == srv->euid;
+	if (!*privileged && srv->group == (gid_t)-1)
 		return "permission denied";
 	return NULL;
 }
@@ -290,8 +304,9 @@ conn_new(struct ctl_server *srv, int fd)
 {
 	struct ctl_conn *c;
 	const char *why;
+	bool privileged = false;
 
-	if ((why = conn_check(srv, fd)) != NULL) {
+	if ((why = conn_check(srv, fd, &privileged)) != NULL) {
 		refuse(fd, why);
 		return;
 	}
@@ -301,6 +316,7 @@ conn_new(struct ctl_server *srv, int fd)
 	}
 	c->srv = srv;
 	c->fd = fd;
+	c->privileged = privileged;
 	c->events = EPOLLIN;
 	ctl_buf_init(&c->in, CTL_MAX_LINE);
 	if (srv->ops.add(srv->ops.loop, fd, EPOLLIN, conn_cb, c) == -1) {
@@ -348,11 +364,17 @@ listen_cb(int fd, uint32_t events, void *arg)
 	}
 }
 
-/* Create the directory holding path if it is missing. */
+/*
+ * Create the directory holding path (0755) if it is missing. An existing
+ * one must be a real directory (not a symlink) owned by root or us, and
+ * writable by no one else unless sticky: otherwise another user could
+ * swap our socket for theirs (ENOTDIR, EPERM).
+ */
 static int
-make_parent(const char *path)
+make_parent(const char *path, uid_t euid)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st;
 	char *slash;
 
 	strcpy(dir, path);	/* the caller checked the length */
@@ -361,7 +383,18 @@ make_parent(const char *path)
 	*slash = '\0';
 	if (mkdir(dir, 0755) == 0)
 		return chmod(dir, 0755);	/* whatever the umask */
-	return errno == EEXIST ? 0 : -1;
+	if (errno != EEXIST || lstat(dir, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	if ((st.st_uid != 0 && st.st_uid != euid) ||
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -400,15 +433,18 @@ remove_stale(const struct sockaddr_un *sun)
 	return 0;
 }
 
-/* Bind with mode 0600 (umask), replacing a stale socket file once. */
+/*
+ * Bind with mode 0600, or 0660 when CTL_GROUP exists (umask), replacing a
+ * stale socket file once.
+ */
 static int
-bind_socket(int fd, const struct sockaddr_un *sun)
+bind_socket(int fd, const struct sockaddr_un *sun, bool group)
 {
 	mode_t old;
 	int rc, tries = 0;
 
 	for (;;) {
-		old = umask(0177);
+		old = umask(group ? 0117 : 0177);
 		rc = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
 		umask(old);
 		if (rc == 0 || errno != EADDRINUSE || tries++ > 0)
@@ -425,14 +461,23 @@ open_socket(struct ctl_server *srv)
 	struct stat st;
 
 	strcpy(sun.sun_path, srv->path);
-	if (make_parent(srv->path) == -1)
+	if (make_parent(srv->path, srv->euid) == -1)
 		return -1;
 	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
 	if (srv->fd == -1)
 		return -1;
-	if (bind_socket(srv->fd, &sun) == -1)
+	if (bind_socket(srv->fd, &sun, srv->group != (gid_t)-1) == -1)
 		return -1;
+	/* Until this chown the socket is root's group: closed, not open. */
+	if (srv->group != (gid_t)-1 &&
+	    chown(srv->path, (uid_t)-1, srv->group) == -1) {
+		int saved = errno;
+
+		unlink(srv->path);
+		errno = saved;
+		return -1;
+	}
 	if (stat(srv->path, &st) == 0) {
 		srv->dev = st.st_dev;
 		srv->ino = st.st_ino;
@@ -450,6 +495,13 @@ open_socket(struct ctl_server *srv)
 struct ctl_server *
 ctl_server_open(const char *path, const struct ctl_server_ops *ops,
     const struct ctl_handler *handler)
+{
+	return ctl_server_open_group(path, ops, handler, (gid_t)-1);
+}
+
+struct ctl_server *
+ctl_server_open_group(const char *path, const struct ctl_server_ops *ops,
+    const struct ctl_handler *handler, gid_t group)
 {
 	struct ctl_server *srv;
 	int saved;
@@ -471,6 +523,7 @@ ctl_server_open(const char *path, const struct ctl_server_ops *ops,
 	srv->ops = *ops;
 	srv->handler = *handler;
 	srv->euid = geteuid();
+	srv->group = group;
 	LIST_INIT(&srv->conns);
 	if (open_socket(srv) == -1)
 		goto fail;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -45,7 +46,9 @@ struct ctl_server;
 
 /*
  * Listen on the AF_UNIX stream socket path. The parent directory is
- * created (0755) if missing. A socket file left at path is removed only if
+ * created (0755) if missing; an existing one that is a symlink, is owned
+ * by another user, or is writable by others without the sticky bit is
+ * refused (ENOTDIR, EPERM). A socket file left at path is removed only if
  * nothing answers on it: if another daemon listens there, this fails with
  * EADDRINUSE; a path that is not a socket fails with EEXIST. The socket is
  * created with mode 0600. The listening fd is registered through ops at
@@ -60,6 +63,16 @@ struct ctl_server;
  */
 struct ctl_server *ctl_server_open(const char *path,
     const struct ctl_server_ops *ops, const struct ctl_handler *handler);
+
+/*
+ * As ctl_server_open, but the socket is mode 0660 with group group, and
+ * its members (who pass that mode) may use the read-only commands
+ * (ctl_cmd_readonly); the others answer them "permission denied". group
+ * (gid_t)-1 is ctl_server_open.
+ */
+struct ctl_server *ctl_server_open_group(const char *path,
+    const struct ctl_server_ops *ops, const struct ctl_handler *handler,
+    gid_t group);
 
 /* The listening fd (already registered through ops). */
 int ctl_server_fd(const struct ctl_server *srv);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /* vipctl commands beyond status: explain and maintenance. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agent/ctlcmd.h"
 #include "agent/health.h"
+#include "agent/history.h"
 #include "agent/instance.h"
 
 /* Instances named name (all for ""); NULL with err if there is none. */
@@ -81,4 +83,21 @@ vipd_ctl_maintenance(struct vipd *v, const char *name, bool on, char *err,
 		    "maintenance", inst->maintenance, "action", what));
 	}
 	return json_pack("{s:o}", "instances", a);
+}
+
+json_t *
+vipd_ctl_history(struct vipd *v, const struct ctl_request *req, char *err,
+    size_t errlen)
+{
+	unsigned long long since = 1, limit = 0;
+
+	if (req->instance[0] != '\0' && !exists(v, req->instance, err, errlen))
+		return NULL;
+	/* The codec let through decimal digits only; ERANGE saturates. */
+	if (req->since[0] != '\0')
+		since = strtoull(req->since, NULL, 10);
+	if (req->limit[0] != '\0')
+		limit = strtoull(req->limit, NULL, 10);
+	return vipd_history_json(v->history, since, req->instance,
+	    (size_t)limit);
 }

@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "ctl/ctl_proto.h"
 #include "agent/daemon.h"
 #include "agent/health.h"
+#include "agent/history.h"
+#include "agent/metrics_http.h"
 #include "agent/notify.h"
 #include "lib/cred.h"
 #include "agent/ctlcmd.h"
@@ -73,6 +76,8 @@ ctl_handler(const struct ctl_request *req, void *arg, char *err,
 	case CTL_CMD_MAINTENANCE:
 		return vipd_ctl_maintenance(v, req->instance,
 		    strcmp(req->mode, "on") == 0, err, errlen);
+	case CTL_CMD_HISTORY:
+		return vipd_ctl_history(v, req, err, errlen);
 	default:
 		snprintf(err, errlen, "%s: not supported by this vipd",
 		    ctl_cmd_name(req->cmd));
@@ -188,6 +193,19 @@ setup_script_user(struct vipd *v)
 	return 0;
 }
 
+/* CTL_GROUP's gid, or (gid_t)-1 (only root may use vipctl) without it. */
+static gid_t
+read_only_group(void)
+{
+	struct group gr, *res = NULL;
+	char buf[4096];
+
+	if (getgrnam_r(CTL_GROUP, &gr, buf, sizeof(buf), &res) != 0 ||
+	    res == NULL)
+		return (gid_t)-1;
+	return gr.gr_gid;
+}
+
 int
 vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 {
@@ -223,6 +241,8 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 	signal(SIGPIPE, SIG_IGN);
 	if (setup_ifaces(v) < 0)
 		return -1;
+	if ((v->history = vipd_history_new()) == NULL)
+		return -1;
 	v->insts = calloc(conf->ninstances ? conf->ninstances : 1,
 	    sizeof(*v->insts));
 	if (v->insts == NULL)
@@ -240,9 +260,15 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 	if (vipd_health_start(v) < 0)
 		return -1;
 	ops.loop = v->loop;
-	v->ctl = ctl_server_open(sockpath, &ops, &handler);
+	v->ctl = ctl_server_open_group(sockpath, &ops, &handler,
+	    read_only_group());
 	if (v->ctl == NULL) {
 		log_warn("control socket %s", sockpath);
+		return -1;
+	}
+	if (conf->metrics_port != 0 &&
+	    (v->metrics = vipd_metrics_http_open(v)) == NULL) {
+		log_warn("metrics_listen port %u", conf->metrics_port);
 		return -1;
 	}
 	now = loop_now();
@@ -268,10 +294,12 @@ vipd_teardown(struct vipd *v)
 		vipd_health_stop(v);
 	if (v->ctl != NULL)
 		ctl_server_close(v->ctl);
+	vipd_metrics_http_close(v->metrics);
 	for (i = 0; i < v->nifaces; i++)
 		vipd_iface_close(v, &v->ifaces[i]);
 	free(v->insts);
 	free(v->ifaces);
+	vipd_history_free(v->history);
 	if (v->nl != NULL)
 		nl_close(v->nl);
 	loop_free(v->loop);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "agent/health.h"
+#include "agent/history.h"
 #include "agent/iface.h"
 #include "agent/instance.h"
 #include "agent/status.h"
@@ -62,9 +63,14 @@ verdict(struct vipd_check *ck, enum hc_class cls, const char *reason,
 		ck->ok = pass;
 		ck->streak = 0;
 	}
-	if (!was_known || was_ok != ck->ok)
+	if (!was_known || was_ok != ck->ok) {
 		log_info("check %s: %s (%s)", ck->conf->name,
 		    ck->ok ? "passing" : "failing", ck->reason);
+		vipd_history_add(ck->vipd->history, VIPD_EV_CHECK,
+		    ck->conf->name, !was_known ? "unknown" : was_ok ?
+		    "passing" : "failing", ck->ok ? "passing" : "failing",
+		    ck->reason);
+	}
 	check_changed(ck, loop_now());
 }
 

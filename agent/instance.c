@@ -7,6 +7,7 @@
 
 #include "lib/cmdline.h"
 #include "agent/health.h"
+#include "agent/history.h"
 #include "agent/iface.h"
 #include "agent/instance.h"
 #include "agent/notify.h"
@@ -232,6 +233,11 @@ record_transition(struct vipd_instance *inst, const struct vrrp_fsm_result *res)
 	inst->last.to = res->to;
 	snprintf(inst->last.reason, sizeof(inst->last.reason), "%s", why);
 	clock_gettime(CLOCK_REALTIME, &inst->last.at);
+	if (res->to <= VRRP_STATE_FAULT && res->reason < VRRP_REASON_COUNT)
+		inst->transitions[res->to][res->reason]++;
+	vipd_history_add(inst->vipd->history, VIPD_EV_TRANSITION,
+	    inst->conf->name, vrrp_state_name(res->from),
+	    vrrp_state_name(res->to), inst->last.reason);
 	if (res->to == VRRP_STATE_MASTER)
 		inst->cnt.became_master++;
 	if (res->reason == VRRP_REASON_HANDOVER)
@@ -611,7 +617,7 @@ misconfigured(struct vipd_instance *inst, const struct vrrp_adv *adv,
     const struct vrrp_ipinfo *ip, int reason, uint64_t now)
 {
 	const struct conf_instance *c = inst->conf;
-	char abuf[INET6_ADDRSTRLEN], what[96];
+	char abuf[INET6_ADDRSTRLEN], what[96], text[sizeof(inst->misconfig)];
 	uint64_t missed;
 
 	vipd_addr_str(ip->family, ip->src, abuf, sizeof(abuf));
@@ -632,8 +638,11 @@ misconfigured(struct vipd_instance *inst, const struct vrrp_adv *adv,
 		    "addresses (%u, ours %zu)", adv->naddr, c->nvips);
 		break;
 	}
-	snprintf(inst->misconfig, sizeof(inst->misconfig), "%s: %s", abuf,
-	    what);
+	snprintf(text, sizeof(text), "%s: %s", abuf, what);
+	if (strcmp(text, inst->misconfig) != 0)
+		vipd_history_add(inst->vipd->history, VIPD_EV_PEER,
+		    inst->conf->name, "", "", text);
+	snprintf(inst->misconfig, sizeof(inst->misconfig), "%s", text);
 	if (log_ratelimit_ok(&inst->rl, now, &missed))
 		LOGWX(inst, "misconfigured peer %s", inst->misconfig);
 }

@@ -77,6 +77,26 @@ transition_json(const struct vipd_transition *t)
 	    "reason", t->reason, "at", vipd_wall_str(&t->at, at, sizeof(at)));
 }
 
+/* [{to, reason, count}] for each (state entered, reason) seen. */
+static json_t *
+transitions_json(const struct vipd_instance *inst)
+{
+	json_t *a = json_array();
+	int to, r;
+
+	for (to = 0; to <= VRRP_STATE_FAULT; to++)
+		for (r = 0; r < VRRP_REASON_COUNT; r++)
+			if (inst->transitions[to][r] > 0)
+				json_array_append_new(a, json_pack(
+				    "{s:s,s:s,s:I}", "to",
+				    vrrp_state_name((enum vrrp_state)to),
+				    "reason",
+				    vrrp_reason_str((enum vrrp_reason)r),
+				    "count",
+				    (json_int_t)inst->transitions[to][r]));
+	return a;
+}
+
 static json_t *
 vips_json(const struct conf_instance *c)
 {
@@ -136,6 +156,7 @@ instance_json(const struct vipd_instance *inst)
 	    json_string(inst->misconfig) : json_null());
 	json_object_set_new(o, "health", vipd_health_json(inst));
 	json_object_set_new(o, "last_transition", transition_json(&inst->last));
+	json_object_set_new(o, "transitions", transitions_json(inst));
 	json_object_set_new(o, "counters", counters_json(&inst->cnt));
 	return o;
 }

@@ -127,6 +127,8 @@ struct vipd_instance {
 	char fault_reason[96];
 	struct vipd_counters cnt;
 	struct vipd_transition last;
+	/* Transitions by the state entered and the reason, for metrics. */
+	uint64_t transitions[VRRP_STATE_FAULT + 1][VRRP_REASON_COUNT];
 	struct log_ratelimit rl;
 	char misconfig[160];		/* last misconfigured peer, and how */
 	bool health_ready;		/* every tracked check has a verdict */
@@ -154,6 +156,8 @@ struct vipd {
 	struct vipd_check *checks;	/* parallel to conf->checks */
 	size_t nchecks;
 	struct notify *notify;		/* the notify-script runner */
+	struct vipd_history *history;	/* recent events, for vipctl */
+	struct vipd_metrics_http *metrics;	/* metrics_listen, or NULL */
 	struct timespec started_at;
 	uint32_t vip_lifetime_s;	/* VIPs expire unless refreshed */
 	int exit_code;

@@ -196,6 +196,10 @@ struct conf {
 	int default_smtp_family;	/* default_smtp_ip, 127.0.0.1 */
 	uint8_t default_smtp_ip[16];
 	uint16_t default_smtp_port;	/* default 25 */
+	/* metrics_listen ADDR:PORT: Prometheus /metrics; port 0 = off. */
+	int metrics_family;
+	uint8_t metrics_addr[16];
+	uint16_t metrics_port;
 	struct conf_check *checks;
 	size_t nchecks;
 };

@@ -93,7 +93,15 @@ print_global(FILE *out, const struct conf *c)
 	print_opt(out, "    ", "postfix_config_dir", c->postfix_config_dir);
 	fprintf(out, "    default_smtp_ip ");
 	print_addr(out, c->default_smtp_family, c->default_smtp_ip);
-	fprintf(out, "\n    default_smtp_port %u\n}\n", c->default_smtp_port);
+	fprintf(out, "\n    default_smtp_port %u\n", c->default_smtp_port);
+	if (c->metrics_port != 0) {
+		fprintf(out, "    metrics_listen %s", c->metrics_family ==
+		    AF_INET6 ? "[" : "");
+		print_addr(out, c->metrics_family, c->metrics_addr);
+		fprintf(out, "%s:%u\n", c->metrics_family == AF_INET6 ? "]" :
+		    "", c->metrics_port);
+	}
+	fputs("}\n", out);
 }
 
 /* Health checks -------------------------------------------------------- */

@@ -145,6 +145,45 @@ kw_smtp_port(struct conf_parser *p, const struct conf_stmt *st)
 	return 0;
 }
 
+/* metrics_listen ADDR:PORT, or [IPv6]:PORT. */
+static int
+kw_metrics_listen(struct conf_parser *p, const struct conf_stmt *st)
+{
+	char host[CONF_NAME_MAX], r[CONF_REPR_MAX];
+	const char *s = st->argv[1], *colon = strrchr(s, ':');
+	size_t n;
+	uint32_t port;
+
+	if (colon == NULL || colon == s) {
+		conf_perr(p, "%s: \"%s\" must be ADDRESS:PORT (e.g. "
+		    "127.0.0.1:9650 or [::1]:9650)", st->argv[0],
+		    CONF_REPR(r, s));
+		return 0;
+	}
+	n = (size_t)(colon - s);
+	if (s[0] == '[' && colon[-1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(host)) {
+		conf_perr(p, "%s: \"%s\" is not an address", st->argv[0],
+		    CONF_REPR(r, st->argv[1]));
+		return 0;
+	}
+	memcpy(host, s, n);
+	host[n] = '\0';
+	/* Every address ("0.0.0.0", "::") is a choice to make, not an error. */
+	if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) {
+		p->conf->metrics_family = host[0] == ':' ? AF_INET6 : AF_INET;
+		memset(p->conf->metrics_addr, 0, 16);
+	} else if (conf_addr_host(p, st->argv[0], host,
+	    &p->conf->metrics_family, p->conf->metrics_addr) != 0)
+		return 0;
+	if (conf_val_uint(p, st->argv[0], colon + 1, 1, 65535, &port) == 0)
+		p->conf->metrics_port = (uint16_t)port;
+	return 0;
+}
+
 /* GARP and advert settings: global defaults, instance values ----------- */
 
 /*
@@ -606,6 +645,8 @@ const struct conf_kw conf_kw_global[] = {
 	    kw_postfix_dir, 1, 1),
 	[CONF_GK_DEFAULT_SMTP_IP] = KW("default_smtp_ip", kw_smtp_ip, 1, 1),
 	[CONF_GK_DEFAULT_SMTP_PORT] = KW("default_smtp_port", kw_smtp_port,
+	    1, 1),
+	[CONF_GK_METRICS_LISTEN] = KW("metrics_listen", kw_metrics_listen,
 	    1, 1),
 	[CONF_GK_END] = KW(NULL, NULL, 0, 0),
 };

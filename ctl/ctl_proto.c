@@ -13,17 +13,22 @@
 
 #define ARG_INSTANCE	0x1u
 #define ARG_MODE	0x2u
+#define ARG_SINCE	0x4u
+#define ARG_LIMIT	0x8u
 
 /* Which arguments each command allows and which it requires. */
 static const struct ctl_cmd_spec {
 	const char *name;
 	unsigned allowed;
 	unsigned required;
+	bool readonly;
 } ctl_cmds[CTL_CMD__MAX] = {
-	[CTL_CMD_STATUS] = { "status", 0, 0 },
-	[CTL_CMD_EXPLAIN] = { "explain", ARG_INSTANCE, 0 },
+	[CTL_CMD_STATUS] = { "status", 0, 0, true },
+	[CTL_CMD_EXPLAIN] = { "explain", ARG_INSTANCE, 0, true },
 	[CTL_CMD_MAINTENANCE] = { "maintenance", ARG_INSTANCE | ARG_MODE,
-	    ARG_MODE },
+	    ARG_MODE, false },
+	[CTL_CMD_HISTORY] = { "history", ARG_INSTANCE | ARG_SINCE | ARG_LIMIT,
+	    0, true },
 };
 
 static const char *const mode_values[] = { "on", "off", NULL };
@@ -35,11 +40,16 @@ static const struct ctl_arg_spec {
 	size_t off;
 	size_t size;
 	const char *const *values;	/* allowed values, NULL = any */
+	bool digits;			/* decimal digits only */
 } ctl_args[] = {
 	{ "instance", ARG_INSTANCE, offsetof(struct ctl_request, instance),
-	    CTL_INSTANCE_MAX, NULL },
+	    CTL_INSTANCE_MAX, NULL, false },
 	{ "mode", ARG_MODE, offsetof(struct ctl_request, mode), CTL_MODE_MAX,
-	    mode_values },
+	    mode_values, false },
+	{ "since", ARG_SINCE, offsetof(struct ctl_request, since),
+	    CTL_NUMBER_MAX, NULL, true },
+	{ "limit", ARG_LIMIT, offsetof(struct ctl_request, limit),
+	    CTL_NUMBER_MAX, NULL, true },
 };
 #define NARGS (sizeof(ctl_args) / sizeof(ctl_args[0]))
 
@@ -118,6 +128,12 @@ ctl_cmd_lookup(const char *name)
 	return -1;
 }
 
+bool
+ctl_cmd_readonly(enum ctl_cmd cmd)
+{
+	return (unsigned)cmd < CTL_CMD__MAX && ctl_cmds[cmd].readonly;
+}
+
 static const struct ctl_arg_spec *
 arg_lookup(const char *name)
 {
@@ -171,6 +187,10 @@ arg_store(const struct ctl_arg_spec *a, json_t *v, struct ctl_request *req,
 			    a->name);
 			return -1;
 		}
+	}
+	if (a->digits && strspn(s, "0123456789") != n) {
+		seterr(err, errlen, "\"%s\" must be decimal digits", a->name);
+		return -1;
 	}
 	if (a->values != NULL) {
 		size_t i;

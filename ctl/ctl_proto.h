@@ -18,11 +18,16 @@
 #define CTL_MAX_LINE		(64 * 1024)	/* request bytes, newline excluded */
 #define CTL_INSTANCE_MAX	64		/* sizeof instance, NUL included */
 #define CTL_MODE_MAX		8		/* sizeof mode, NUL included */
+#define CTL_NUMBER_MAX		21		/* a uint64 in decimal, NUL included */
+
+/* Non-root members of this group may use the read-only commands. */
+#define CTL_GROUP		"vipd"
 
 enum ctl_cmd {
 	CTL_CMD_STATUS,		/* no arguments */
 	CTL_CMD_EXPLAIN,	/* optional "instance" */
 	CTL_CMD_MAINTENANCE,	/* "mode": "on"|"off", optional "instance" */
+	CTL_CMD_HISTORY,	/* optional "instance", "since", "limit" */
 	CTL_CMD__MAX
 };
 
@@ -31,6 +36,8 @@ struct ctl_request {
 	enum ctl_cmd cmd;
 	char instance[CTL_INSTANCE_MAX];
 	char mode[CTL_MODE_MAX];
+	char since[CTL_NUMBER_MAX];	/* decimal digits */
+	char limit[CTL_NUMBER_MAX];	/* decimal digits */
 };
 
 /* Name of cmd on the wire ("status"), or NULL if out of range. */
@@ -38,6 +45,12 @@ const char *ctl_cmd_name(enum ctl_cmd cmd);
 
 /* The command called name, or -1 if there is none. */
 int ctl_cmd_lookup(const char *name);
+
+/*
+ * Whether cmd only reads: such commands are open to the CTL_GROUP group;
+ * the others (maintenance, ...) are root's.
+ */
+bool ctl_cmd_readonly(enum ctl_cmd cmd);
 
 /*
  * Parse one request line (without its newline). Checks the size, the JSON,

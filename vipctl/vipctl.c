@@ -18,200 +18,24 @@
 
 #include "ctl/ctl_proto.h"
 #include "lib/version.h"
+#include "vipctl/client.h"
+#include "vipctl/monitor.h"
 #include "vipctl/print.h"
 
-
-#define VIPCTL_TIMEOUT_MS	5000		/* the whole exchange */
-#define VIPCTL_MAX_RESPONSE	(16 * 1024 * 1024)
 #define EXIT_USAGE		2
-
-struct client {
-	const char *path;
-	int fd;
-	uint64_t deadline;	/* CLOCK_MONOTONIC ms */
-};
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Wait for events on the client's fd until its deadline. */
-static int
-wait_fd(const struct client *cl, short events)
-{
-	struct pollfd pfd = { .fd = cl->fd, .events = events };
-	uint64_t now;
-	int rc;
-
-	for (;;) {
-		now = now_ms();
-		if (now >= cl->deadline) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		rc = poll(&pfd, 1, (int)(cl->deadline - now));
-		if (rc > 0)
-			return 0;
-		if (rc == -1 && errno != EINTR)
-			return -1;
-	}
-}
-
-static int
-client_connect(struct client *cl)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-
-	if (strlen(cl->path) >= sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sun.sun_path, cl->path);
-	cl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (cl->fd == -1)
-		return -1;
-	/* A full backlog gives EAGAIN here: retry until the deadline. */
-	while (connect(cl->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		if (errno != EAGAIN && errno != EINTR)
-			return -1;
-		if (now_ms() >= cl->deadline) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		poll(NULL, 0, 10);
-	}
-	return 0;
-}
-
-static int
-client_send(struct client *cl, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = send(cl->fd, buf, len, MSG_NOSIGNAL);
-		if (n == -1 && errno == EAGAIN) {
-			if (wait_fd(cl, POLLOUT) == -1)
-				return -1;
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void
-report_io(const struct client *cl, const char *what)
-{
-	if (errno == ETIMEDOUT)
-		fprintf(stderr, "vipctl: no answer from vipd at %s within "
-		    "%d s\n", cl->path, VIPCTL_TIMEOUT_MS / 1000);
-	else
-		fprintf(stderr, "vipctl: %s vipd at %s: %s\n", what, cl->path,
-		    strerror(errno));
-}
-
-/*
- * Read the response line and decode it. Returns 0 with *result, or 1
- * after printing why not.
- */
-static int
-client_receive(struct client *cl, json_t **result)
-{
-	struct ctl_buf in;
-	char buf[65536], err[512];
-	const char *line;
-	size_t len;
-	ssize_t n;
-	int rc = 1;
-
-	ctl_buf_init(&in, VIPCTL_MAX_RESPONSE);
-	for (;;) {
-		int got = ctl_buf_pop(&in, &line, &len);
-
-		if (got == 1)
-			break;
-		if (got == -1) {
-			fprintf(stderr, "vipctl: response from vipd too long\n");
-			goto out;
-		}
-		n = read(cl->fd, buf, sizeof(buf));
-		if (n == -1 && errno == EAGAIN && wait_fd(cl, POLLIN) == 0)
-			continue;
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			report_io(cl, "reading from");
-			goto out;
-		}
-		if (n == 0) {
-			fprintf(stderr, "vipctl: vipd closed the connection "
-			    "without answering\n");
-			goto out;
-		}
-		if (ctl_buf_append(&in, buf, (size_t)n) == -1) {
-			fprintf(stderr, "vipctl: %s\n", strerror(errno));
-			goto out;
-		}
-	}
-	switch (ctl_response_parse(line, len, result, err, sizeof(err))) {
-	case CTL_RESP_OK:
-		rc = 0;
-		break;
-	case CTL_RESP_ERROR:
-		fprintf(stderr, "vipctl: %s\n", err);
-		break;
-	default:
-		fprintf(stderr, "vipctl: invalid response from vipd: %s\n",
-		    err);
-		break;
-	}
-out:
-	ctl_buf_free(&in);
-	return rc;
-}
 
 /* One request, one response. Returns 0 with *result, or 1 (reported). */
 static int
 call(const char *path, const struct ctl_request *req, json_t **result)
 {
-	struct client cl = { .path = path, .fd = -1 };
-	char *line;
-	int rc = 1;
+	char err[1024] = "";
 
-	cl.deadline = now_ms() + VIPCTL_TIMEOUT_MS;
-	if ((line = ctl_request_encode(req)) == NULL) {
-		fprintf(stderr, "vipctl: cannot encode the request\n");
-		return 1;
-	}
-	if (client_connect(&cl) == -1) {
-		bool down = errno == ENOENT || errno == ECONNREFUSED;
-
-		fprintf(stderr, "vipctl: cannot reach vipd at %s: %s%s\n",
-		    path, strerror(errno), down ? " (is vipd running?)" : "");
-		goto out;
-	}
-	if (client_send(&cl, line, strlen(line)) == -1) {
-		report_io(&cl, "sending to");
-		goto out;
-	}
-	rc = client_receive(&cl, result);
-out:
-	free(line);
-	if (cl.fd >= 0)
-		close(cl.fd);
-	return rc;
+	if (vipctl_call(path, req, result, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "vipctl: %s\n", err);
+	return 1;
 }
+
 
 /* Subcommands ------------------------------------------------------- */
 
@@ -225,6 +49,8 @@ struct invocation {
 struct command {
 	const char *name;
 	int (*fn)(const struct invocation *inv);
+	/* Commands with options of their own take their argv instead. */
+	int (*raw)(const char *sock, int argc, char **argv);
 	int maxargs;
 	const char *synopsis;
 	const char *desc;
@@ -389,12 +215,24 @@ maintenance_main(const struct invocation *inv)
 }
 
 static const struct command commands[] = {
-	{ "status", status_main, 0, "[--json]",
+	{ "status", status_main, NULL, 0, "[--json]",
 	    "show vipd and its instances" },
-	{ "explain", explain_main, 1, "[--json] [INSTANCE]",
+	{ "explain", explain_main, NULL, 1, "[--json] [INSTANCE]",
 	    "why each instance has its state" },
-	{ "maintenance", maintenance_main, 2, "on|off [INSTANCE] [--json]",
-	    "hand over the VIPs, or rejoin" },
+	{ "maintenance", maintenance_main, NULL, 2,
+	    "on|off [INSTANCE] [--json]", "hand over the VIPs, or rejoin" },
+	{ "check", NULL, vipctl_check_main, 0,
+	    "[INSTANCE] [--expect master|backup|any] [-w RANGE] [-c RANGE] "
+	    "[--tls-warn DAYS] [--tls-crit DAYS]",
+	    "Nagios/Icinga plugin: one line, exit 0/1/2/3" },
+	{ "metrics", NULL, vipctl_metrics_main, 0, "",
+	    "Prometheus text format (for node_exporter's textfile collector)" },
+	{ "history", NULL, vipctl_history_main, 0,
+	    "[INSTANCE] [--limit N] [--json]",
+	    "recent transitions, check changes and peer problems" },
+	{ "watch", NULL, vipctl_watch_main, 0,
+	    "[INSTANCE] [--count N] [--json]",
+	    "follow those events as they happen, one line each" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -404,8 +242,8 @@ usage(FILE *out)
 	fprintf(out, "usage: vipctl [-s PATH] COMMAND [ARGS]\n"
 	    "       vipctl -h | -v\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-12s %-27s %s\n", commands[i].name,
-		    commands[i].synopsis, commands[i].desc);
+		fprintf(out, "  %-12s %s\n  %-12s   %s\n", commands[i].name,
+		    commands[i].synopsis, "", commands[i].desc);
 	fprintf(out, "\noptions:\n"
 	    "  -s, --socket PATH  control socket (default $VIPD_SOCKET,\n"
 	    "                     else %s)\n"
@@ -492,6 +330,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (cmd->raw != NULL)
+		return cmd->raw(inv.sock, argc - first, argv + first);
 	if (parse_command_args(cmd, argc - first - 1, argv + first + 1,
 	    &inv) == -1)
 		return EXIT_USAGE;

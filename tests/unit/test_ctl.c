@@ -613,6 +613,33 @@ test_print_json(void **state)
 	json_decref(r);
 }
 
+static void
+test_history_args(void **state)
+{
+	struct ctl_request r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("{\"command\":\"history\",\"since\":\"42\","
+	    "\"limit\":\"5\",\"instance\":\"MAIL\"}", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.cmd, CTL_CMD_HISTORY);
+	assert_string_equal(r.since, "42");
+	assert_string_equal(r.limit, "5");
+	assert_int_equal(parse("{\"command\":\"history\",\"since\":\"-1\"}",
+	    &r, err, sizeof(err)), -1);
+	assert_string_equal(err, "\"since\" must be decimal digits");
+	assert_int_equal(parse("{\"command\":\"history\",\"since\":"
+	    "\"123456789012345678901\"}", &r, err, sizeof(err)), -1);
+	assert_int_equal(parse("{\"command\":\"status\",\"since\":\"1\"}",
+	    &r, err, sizeof(err)), -1);
+	/* Read-only commands are open to the vipd group; the rest root's. */
+	assert_true(ctl_cmd_readonly(CTL_CMD_STATUS));
+	assert_true(ctl_cmd_readonly(CTL_CMD_EXPLAIN));
+	assert_true(ctl_cmd_readonly(CTL_CMD_HISTORY));
+	assert_false(ctl_cmd_readonly(CTL_CMD_MAINTENANCE));
+	assert_false(ctl_cmd_readonly(CTL_CMD__MAX));
+}
+
 int
 main(void)
 {
@@ -629,6 +656,7 @@ main(void)
 		cmocka_unit_test(test_print_status),
 		cmocka_unit_test(test_print_degenerate),
 		cmocka_unit_test(test_print_json),
+		cmocka_unit_test(test_history_args),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
