@@ -244,8 +244,17 @@ backup_advert(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 	bool preempt = f->cfg.preempt || f->priority == PRIO_OWNER;
 	uint64_t end;
 
-	(void)res;
 	if (ev->priority == 0) {
+		/*
+		 * Only the Master we follow can resign: anyone else's
+		 * priority 0 (forged, or a stray router) would cut our timer
+		 * to Skew_Time and make us take the VIPs from a live Master.
+		 */
+		if (!f->master_known ||
+		    addr_cmp(f, ev->src, f->master_addr) != 0) {
+			res->prio0_ignored = true;
+			return;
+		}
 		clear_preempt(f);
 		f->master_known = false;
 		f->master_resigned = true;
@@ -349,9 +358,11 @@ master_advert(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 		/*
 		 * The taker is itself a last-resort candidate (it resigned for
 		 * health): it serves worse than we do. Take the VIP back; our
-		 * advert makes it yield.
+		 * advert makes it yield, our GARPs undo its own.
 		 */
 		handover_failed(f, now, res);
+		res->actions |= VRRP_ACT_SEND_GARP;
+		res->lower_master = true;
 		return;
 	}
 	if (f->handover)
@@ -362,7 +373,14 @@ master_advert(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 	    addr_cmp(f, ev->src, f->cfg.primary_addr) > 0)
 		why = VRRP_REASON_EQUAL_PRIORITY_HIGHER_ADDR;
 	else {
-		/* RFC 9568: answer at once to refresh learning bridges. */
+		/*
+		 * Another router thinks it is Master (a split, or a forged
+		 * takeover): hosts and switches may have followed its GARPs,
+		 * so re-announce the addresses now, and (RFC 9568) answer
+		 * with an advert so that it yields at once.
+		 */
+		res->actions |= VRRP_ACT_SEND_GARP;
+		res->lower_master = true;
 		if (!f->cfg.lower_prio_no_advert)
 			master_readvertise(f, now, res);
 		return;

@@ -149,6 +149,10 @@ struct vrrp_fsm_result {
 	enum vrrp_reason reason;	/* VRRP_REASON_NONE unless changed */
 	uint64_t deadline;		/* fsm->deadline after the event */
 	bool handover_failed;		/* no router took over in time */
+	/* BACKUP: a priority-0 advert not from the Master we follow. */
+	bool prio0_ignored;
+	/* MASTER: a lower-priority router advertised as Master. */
+	bool lower_master;
 };
 
 /* Set up in INIT with no deadline and the configured priority. */
@@ -165,6 +169,12 @@ void vrrp_fsm_init(struct vrrp_fsm *, const struct vrrp_fsm_config *);
  *    lower-priority or equal-priority-lower-address advert (RFC 9568).
  *  - A non-owner's effective priority is clamped to 254; the owner's stays
  *    255 whatever PRIORITY events say (use VRRP_EV_FAULT for the owner).
+ *  - A priority-0 advert is honoured in BACKUP only from the Master last
+ *    accepted (master_addr); from any other source it is ignored and
+ *    res.prio0_ignored is set, so a forged one cannot cut the timer.
+ *  - MASTER hearing a lower-priority advert (another router acting as
+ *    Master) asks for GARP/NA at once (VRRP_ACT_SEND_GARP, res.lower_master)
+ *    besides the advert; the caller paces repeats.
  *  - Priority 0 means "not eligible": going to 0 in MASTER sends a priority-0
  *    advert, drops the VIPs and goes BACKUP (deadline now + MDI); a BACKUP at
  *    priority 0 accepts every advert and re-arms instead of taking over.

@@ -187,11 +187,66 @@ static void test_backup_prio0_then_new_master(void **state)
 	uint64_t t = T0 + 2 * SEC;
 
 	boot_backup(x);
+	adv(x, t - SEC, 200, 100, PEER);
 	adv(x, t, 0, 100, PEER);
 	/* Another backup with a higher priority got there first. */
 	quiet(adv(x, t + 100, 150, 100, other), t + 100 + MDI100);
 	expect(ev(x, VRRP_EV_TIMER, t + 100 + MDI100), ANNOUNCE, ST(MASTER),
 	       RS(MASTER_DOWN), ANY);
+}
+
+/* A priority 0 not from the Master we follow is ignored (forgery). */
+static void test_backup_prio0_from_stranger_ignored(void **state)
+{
+	struct fx *x = *state;
+	const uint8_t forger[4] = { 10, 0, 0, 66 };
+	uint64_t t = T0 + 2 * SEC;
+
+	boot_backup(x);
+	adv(x, T0 + SEC, 200, 100, PEER);
+	quiet(adv(x, t, 0, 100, forger), T0 + SEC + MDI100);
+	assert_true(x->r.prio0_ignored);
+	assert_true(x->f.master_known);
+	assert_memory_equal(x->f.master_addr, PEER, 4);
+	/* The real Master's adverts keep us Backup. */
+	quiet(adv(x, T0 + 2 * SEC, 200, 100, PEER), T0 + 2 * SEC + MDI100);
+	quiet(ev(x, VRRP_EV_TIMER, t + 609375), T0 + 2 * SEC + MDI100);
+	assert_int_equal(x->f.state, ST(BACKUP));
+	/* Its own resignation is honoured. */
+	quiet(adv(x, t + SEC, 0, 100, PEER), t + SEC + 609375);
+	assert_false(x->r.prio0_ignored);
+	expect(ev(x, VRRP_EV_TIMER, t + SEC + 609375), ANNOUNCE, ST(MASTER),
+	       RS(MASTER_RESIGNED), ANY);
+}
+
+/* Before any Master is known, nobody can resign: the full timer runs. */
+static void test_backup_prio0_no_master_ignored(void **state)
+{
+	struct fx *x = *state;
+
+	boot_backup(x);
+	quiet(adv(x, T0 + 10, 0, 100, PEER), T0 + MDI100);
+	assert_true(x->r.prio0_ignored);
+	/* and a second resignation, after the first, is no longer from
+	 * the Master either (it is forgotten once it resigned) */
+	adv(x, T0 + SEC, 200, 100, PEER);
+	quiet(adv(x, T0 + 2 * SEC, 0, 100, PEER), T0 + 2 * SEC + 609375);
+	quiet(adv(x, T0 + 2 * SEC + 1, 0, 100, PEER), T0 + 2 * SEC + 609375);
+	assert_true(x->r.prio0_ignored);
+}
+
+/* A Master we follow replaced by a higher one: the old one cannot resign. */
+static void test_backup_prio0_from_old_master_ignored(void **state)
+{
+	struct fx *x = *state;
+	const uint8_t other[4] = { 10, 0, 0, 60 };
+
+	boot_backup(x);
+	adv(x, T0 + SEC, 150, 100, PEER);
+	adv(x, T0 + SEC + 10, 200, 100, other);
+	quiet(adv(x, T0 + SEC + 20, 0, 100, PEER), T0 + SEC + 10 + MDI100);
+	assert_true(x->r.prio0_ignored);
+	assert_memory_equal(x->f.master_addr, other, 4);
 }
 
 static void test_backup_preempts_lower(void **state)
@@ -361,6 +416,9 @@ int main(void)
 		T(test_backup_accepts_higher_and_equal),
 		T(test_backup_prio0_then_takeover),
 		T(test_backup_prio0_then_new_master),
+		T(test_backup_prio0_from_stranger_ignored),
+		T(test_backup_prio0_no_master_ignored),
+		T(test_backup_prio0_from_old_master_ignored),
 		T(test_backup_preempts_lower),
 		T(test_backup_nopreempt_accepts_lower),
 		T(test_preempt_delay_exact),

@@ -46,14 +46,19 @@ static void test_master_answers_lower_and_prio0(void **state)
 	struct fx *x = *state;
 	uint64_t t = boot_master(x) + 250000;
 
-	/* RFC 9568: an immediate advert, and the timer restarts. */
-	expect(adv(x, t, 99, 100, PEER), ADVERT, ST(MASTER), RS(NONE),
-	       t + SEC);
+	/*
+	 * RFC 9568: an immediate advert, and the timer restarts; the
+	 * addresses are re-announced at once, not after a delay.
+	 */
+	expect(adv(x, t, 99, 100, PEER), ADVERT | VRRP_ACT_SEND_GARP,
+	       ST(MASTER), RS(NONE), t + SEC);
+	assert_true(x->r.lower_master);
 	assert_memory_equal(x->f.master_addr, OURS, 4);
 	assert_int_equal(x->f.master_adver_int_us, SEC);
-	/* A resigning Master gets the same answer. */
+	/* A resigning Master gets an advert, but is no rival Master. */
 	expect(adv(x, t + 50000, 0, 100, PEER), ADVERT, ST(MASTER), RS(NONE),
 	       t + 50000 + SEC);
+	assert_false(x->r.lower_master);
 }
 
 /* keepalived's lower_prio_no_advert: the RFC 5798 silence. */
@@ -65,7 +70,10 @@ static void test_master_lower_prio_no_advert(void **state)
 	x->c.lower_prio_no_advert = true;
 	t = boot_master(x) + 250000;
 	due = x->f.deadline;
-	quiet(adv(x, t, 99, 100, PEER), due);
+	/* No advert, but the addresses are still re-announced. */
+	expect(adv(x, t, 99, 100, PEER), VRRP_ACT_SEND_GARP, ST(MASTER),
+	       RS(NONE), due);
+	assert_true(x->r.lower_master);
 	/* A priority-0 advert is still answered (RFC 5798 6.4.3). */
 	expect(adv(x, t + 1, 0, 100, PEER), ADVERT, ST(MASTER), RS(NONE),
 	       t + 1 + SEC);
@@ -99,8 +107,8 @@ static void test_master_ignores_preempt_mode(void **state)
 	       RS(HIGHER_PRIORITY), ANY);
 	/* and nopreempt does not keep a lower one from being answered */
 	t = boot_master(x);
-	expect(adv(x, t + 1, 50, 100, PEER), ADVERT, ST(MASTER), RS(NONE),
-	       ANY);
+	expect(adv(x, t + 1, 50, 100, PEER), ADVERT | VRRP_ACT_SEND_GARP,
+	       ST(MASTER), RS(NONE), ANY);
 }
 
 /* Equal priority: does theirs beat ours? Checks either outcome exactly. */
@@ -122,7 +130,8 @@ static void check_tie(int family, const uint8_t *ours, const uint8_t *theirs,
 		       RS(EQUAL_PRIORITY_HIGHER_ADDR), t + MDI100);
 		assert_memory_equal(x.f.master_addr, theirs, len);
 	} else {
-		expect(&x.r, ADVERT, ST(MASTER), RS(NONE), t + SEC);
+		expect(&x.r, ADVERT | VRRP_ACT_SEND_GARP, ST(MASTER),
+		       RS(NONE), t + SEC);
 	}
 }
 
@@ -386,13 +395,14 @@ static void test_handover_refuses_last_resort(void **state)
 	uint64_t t = boot_master(x) + 100;
 
 	handover(x, t);
-	expect(adv(x, t + 700000, VRRP_PRIO_LAST_RESORT, 100, PEER), ADVERT,
-	       ST(MASTER), RS(NONE), t + 700000 + SEC);
+	expect(adv(x, t + 700000, VRRP_PRIO_LAST_RESORT, 100, PEER),
+	       ADVERT | VRRP_ACT_SEND_GARP, ST(MASTER), RS(NONE),
+	       t + 700000 + SEC);
 	assert_true(x->r.handover_failed);
 	assert_int_equal(x->f.priority, 100);
 	/* A real taker afterwards is treated as an ordinary lower priority. */
-	expect(adv(x, t + 800000, 2, 100, PEER), ADVERT, ST(MASTER), RS(NONE),
-	       ANY);
+	expect(adv(x, t + 800000, 2, 100, PEER), ADVERT | VRRP_ACT_SEND_GARP,
+	       ST(MASTER), RS(NONE), ANY);
 }
 
 static void test_handover_outside_master(void **state)

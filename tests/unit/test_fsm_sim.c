@@ -127,7 +127,15 @@ static void check_invariants(const struct vrrp_fsm *f, enum vrrp_state before,
 	assert_int_equal(r->deadline, f->deadline);
 	assert_int_equal(running, f->deadline != 0);
 	assert_int_equal(!!(r->actions & VRRP_ACT_ADD_VIPS), to_master);
-	assert_int_equal(!!(r->actions & VRRP_ACT_SEND_GARP), to_master);
+	/* GARP on becoming Master, or at once on hearing a rival Master. */
+	assert_int_equal(!!(r->actions & VRRP_ACT_SEND_GARP),
+	    to_master || r->lower_master);
+	if (r->lower_master)
+		assert_true(!r->changed && f->state == ST(MASTER));
+	/* An ignored resignation changes nothing at all. */
+	if (r->prio0_ignored)
+		assert_true(!r->changed && r->actions == 0 &&
+		    f->state == ST(BACKUP));
 	assert_int_equal(!!(r->actions & VRRP_ACT_DEL_VIPS), from_master);
 	/* Priority 0 goes out when leaving MASTER or starting a handover. */
 	if (r->actions & VRRP_ACT_SEND_PRIO0)
