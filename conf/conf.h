@@ -48,6 +48,9 @@ struct conf_vip {
 struct conf_peer {
 	int family;
 	uint8_t addr[16];
+	/* Accepted TTL / hop limit of its adverts (keepalived's min_ttl,
+	 * max_ttl); 255..255 unless given: an on-link peer. */
+	uint8_t min_ttl, max_ttl;
 	int line;
 };
 
@@ -145,6 +148,7 @@ struct conf_instance {
 	uint8_t unicast_src[16];	/* instance family; source of adverts */
 	struct conf_peer *peers;
 	size_t npeers;			/* > 0 iff unicast */
+	uint8_t unicast_ttl;		/* TTL of unicast adverts, default 255 */
 	struct conf_vip *excluded;	/* managed like VIPs, not advertised, */
 	size_t nexcluded;		/* of either family */
 	struct conf_track_if *track_ifs;
@@ -167,6 +171,8 @@ struct conf_instance {
 	size_t ntracks;
 	bool default_checks;		/* default on (see vipd.conf(5)) */
 	bool health_strict;		/* unhealthy: out of the election */
+	uint32_t notify_script_timeout_s;	/* notify scripts are killed
+						 * after this; default 10 */
 };
 
 struct conf {
@@ -192,6 +198,7 @@ struct conf {
 	bool lower_prio_no_advert;
 	bool higher_prio_send_advert;
 	bool skip_check_adv_addr;	/* address-list mismatch is no error */
+	uint32_t notify_script_timeout_s;	/* the instances' default */
 	char postfix_config_dir[CONF_PATH_MAX];	/* default /etc/postfix */
 	int default_smtp_family;	/* default_smtp_ip, 127.0.0.1 */
 	uint8_t default_smtp_ip[16];

@@ -217,7 +217,60 @@ conf_addr_vip_line(struct conf_parser *p, const struct conf_stmt *st,
 		in->family = v.family;
 }
 
-/* One line of unicast_peer: ADDR.  keepalived's TTL options are refused. */
+/*
+ * keepalived's [min_ttl N] [max_ttl N] after a peer.  Unlike keepalived,
+ * a peer without them must be on-link (255): a routed peer is allowed only
+ * by saying how many hops it is away.
+ */
+static int
+peer_ttl_opts(struct conf_parser *p, const struct conf_stmt *st,
+    struct conf_peer *peer)
+{
+	char r[CONF_REPR_MAX];
+	bool min_seen = false, max_seen = false;
+	uint32_t v;
+	size_t i;
+
+	peer->min_ttl = peer->max_ttl = 255;
+	if (st->nwords > st->argc) {
+		conf_perr(p, "unicast_peer: too many words");
+		return -1;
+	}
+	for (i = 1; i < st->argc; i += 2) {
+		bool is_min = !strcmp(st->argv[i], "min_ttl");
+
+		if (!is_min && strcmp(st->argv[i], "max_ttl")) {
+			conf_perr(p, "unicast_peer: unknown option \"%s\"",
+			    CONF_REPR(r, st->argv[i]));
+			return -1;
+		}
+		if (i + 1 >= st->argc) {
+			conf_perr(p, "unicast_peer: %s needs a value",
+			    st->argv[i]);
+			return -1;
+		}
+		if (conf_val_uint(p, st->argv[i], st->argv[i + 1], 0, 255,
+		    &v) < 0)
+			return -1;
+		if (is_min) {
+			peer->min_ttl = (uint8_t)v;
+			min_seen = true;
+		} else {
+			peer->max_ttl = (uint8_t)v;
+			max_seen = true;
+		}
+	}
+	if (max_seen && !min_seen)
+		peer->min_ttl = 0;	/* keepalived's default */
+	if (peer->min_ttl > peer->max_ttl) {
+		conf_perr(p, "unicast_peer: min_ttl %u > max_ttl %u: every "
+		    "advert would be dropped", peer->min_ttl, peer->max_ttl);
+		return -1;
+	}
+	return 0;
+}
+
+/* One line of unicast_peer: ADDR [min_ttl N] [max_ttl N]. */
 void
 conf_addr_peer_line(struct conf_parser *p, const struct conf_stmt *st)
 {
@@ -228,17 +281,8 @@ conf_addr_peer_line(struct conf_parser *p, const struct conf_stmt *st)
 
 	memset(&peer, 0, sizeof(peer));
 	peer.line = st->line;
-	if (st->argc > 1) {
-		if (!strcmp(st->argv[1], "min_ttl") ||
-		    !strcmp(st->argv[1], "max_ttl"))
-			conf_perr(p, "unicast_peer: keepalived's per-peer "
-			    "\"min_ttl\" and \"max_ttl\" are not supported by "
-			    "vipd");
-		else
-			conf_perr(p, "unicast_peer: unknown option \"%s\"",
-			    CONF_REPR(r, st->argv[1]));
+	if (peer_ttl_opts(p, st, &peer) < 0)
 		return;
-	}
 	if (conf_addr_host(p, "unicast_peer", st->argv[0], &peer.family,
 	    peer.addr) < 0)
 		return;

@@ -513,6 +513,25 @@ add_implicit(struct conf_parser *p)
 	}
 }
 
+/*
+ * An address owner (RFC 5798: priority 255) always wins and never yields,
+ * so its checks can change nothing. A warning, not an error: keepalived
+ * loads such a file, and an owner may be meant; but a mail admin who set
+ * 255 to make "the primary" would lose health gating without knowing.
+ */
+static void
+owner_warning(struct conf_parser *p, const struct conf_instance *in,
+    const struct conf_pinst *pi)
+{
+	const struct conf_where *pw = &pi->seen[CONF_IK_PRIORITY];
+
+	if (in->priority == 255 && in->ntracks > 0)
+		conf_pwarn_at(p, pw->file, pw->line, "priority 255 (address "
+		    "owner) is never health-gated: this host keeps the "
+		    "addresses while its checks fail, and refuses maintenance; "
+		    "use 254 or lower for a health-gated Master");
+}
+
 static void
 finish_tracks(struct conf_parser *p, struct conf_instance *in,
     const struct conf_pinst *pi)
@@ -547,6 +566,7 @@ finish_tracks(struct conf_parser *p, struct conf_instance *in,
 		    pt && pt->has_weight ? pt->weight : ch->weight,
 		    pt ? pt->at.line : 0 };
 	}
+	owner_warning(p, in, pi);
 }
 
 void

@@ -201,9 +201,14 @@ print_unicast(FILE *out, const struct conf_instance *in)
 	for (i = 0; i < in->npeers; i++) {
 		fprintf(out, "        ");
 		print_addr(out, in->peers[i].family, in->peers[i].addr);
+		if (in->peers[i].min_ttl != 255 || in->peers[i].max_ttl != 255)
+			fprintf(out, " min_ttl %u max_ttl %u",
+			    in->peers[i].min_ttl, in->peers[i].max_ttl);
 		fputc('\n', out);
 	}
 	fprintf(out, "    }\n");
+	if (in->unicast_ttl != 255)
+		fprintf(out, "    unicast_ttl %u\n", in->unicast_ttl);
 }
 
 static void
@@ -218,6 +223,9 @@ print_garp(FILE *out, const struct conf_instance *in)
 	    in->garp_lower_prio_delay_s, in->garp_lower_prio_repeat,
 	    onoff(in->lower_prio_no_advert),
 	    onoff(in->higher_prio_send_advert));
+	if (in->notify_script_timeout_s != 10)
+		fprintf(out, "    notify_script_timeout %u\n",
+		    in->notify_script_timeout_s);
 }
 
 static void

@@ -25,6 +25,7 @@ conf_vrrp_init(struct conf *c)
 	c->garp_master_delay_s = 5;	/* keepalived's GARP defaults */
 	c->garp_master_repeat = 5;
 	c->garp_master_refresh_repeat = 1;
+	c->notify_script_timeout_s = 10;	/* keepalived's script default */
 	memcpy(c->postfix_config_dir, "/etc/postfix", sizeof("/etc/postfix"));
 	c->default_smtp_family = AF_INET;
 	inet_pton(AF_INET, "127.0.0.1", c->default_smtp_ip);
@@ -220,6 +221,12 @@ static const struct garp_field {
 	    offsetof(struct conf, garp_lower_prio_repeat),
 	    offsetof(struct conf_instance, garp_lower_prio_repeat), 1, 255,
 	    CONF_IK_GARP_LOWER_PRIO_REPEAT, CONF_GK_GARP_LOWER_PRIO_REPEAT, 1 },
+	/* Not a GARP setting, but the same global-default pattern; the
+	 * range is keepalived's for startup_script_timeout. */
+	{ "notify_script_timeout",
+	    offsetof(struct conf, notify_script_timeout_s),
+	    offsetof(struct conf_instance, notify_script_timeout_s), 1, 1000,
+	    CONF_IK_NOTIFY_SCRIPT_TIMEOUT, CONF_GK_NOTIFY_SCRIPT_TIMEOUT, -1 },
 };
 #define NGARP	(sizeof(garp_fields) / sizeof(garp_fields[0]))
 
@@ -381,6 +388,7 @@ kw_instance(struct conf_parser *p, const struct conf_stmt *st)
 	in->file = p->file;
 	in->line = st->line;
 	in->priority = DEFAULT_PRIORITY;
+	in->unicast_ttl = 255;
 	in->default_checks = true;
 	pi->advert_us = DEFAULT_ADVERT_US;
 	return 0;
@@ -476,6 +484,30 @@ kw_preempt_delay(struct conf_parser *p, const struct conf_stmt *st)
 		    "seconds", CONF_REPR(r, st->argv[1]));
 	else
 		conf_cur_inst(p)->preempt_delay_ms = (uint32_t)(us / 1000);
+	return 0;
+}
+
+/* keepalived's unicast_ttl: the TTL our unicast adverts leave with. */
+static int
+kw_unicast_ttl(struct conf_parser *p, const struct conf_stmt *st)
+{
+	uint32_t v;
+
+	if (conf_val_uint(p, st->argv[0], st->argv[1], 0, 255, &v) == 0)
+		conf_cur_inst(p)->unicast_ttl = (uint8_t)v;
+	return 0;
+}
+
+/* vipd always checks that a unicast advert comes from a unicast_peer. */
+static int
+kw_check_unicast_src(struct conf_parser *p, const struct conf_stmt *st)
+{
+	bool on = true;
+
+	if (st->argc > 1 && conf_val_bool(p, st->argv[0], st->argv[1],
+	    &on) == 0 && !on)
+		conf_pwarn(p, "%s off is ignored: vipd always drops unicast "
+		    "adverts that do not come from a unicast_peer", st->argv[0]);
 	return 0;
 }
 
@@ -648,6 +680,10 @@ const struct conf_kw conf_kw_global[] = {
 	    1, 1),
 	[CONF_GK_METRICS_LISTEN] = KW("metrics_listen", kw_metrics_listen,
 	    1, 1),
+	[CONF_GK_CHECK_UNICAST_SRC] = KW("vrrp_check_unicast_src",
+	    kw_check_unicast_src, 0, 1),
+	[CONF_GK_NOTIFY_SCRIPT_TIMEOUT] = KW("vrrp_notify_script_timeout",
+	    kw_garp, 1, 1),
 	[CONF_GK_END] = KW(NULL, NULL, 0, 0),
 };
 
@@ -697,6 +733,11 @@ const struct conf_kw conf_kw_instance[] = {
 	[CONF_IK_DEFAULT_CHECKS] = KW("default_checks", kw_default_checks,
 	    1, 1),
 	[CONF_IK_HEALTH_STRICT] = KW("health_strict", kw_inst_flag, 0, 0),
+	[CONF_IK_UNICAST_TTL] = KW("unicast_ttl", kw_unicast_ttl, 1, 1),
+	[CONF_IK_CHECK_UNICAST_SRC] = KW("check_unicast_src",
+	    kw_check_unicast_src, 0, 1),
+	[CONF_IK_NOTIFY_SCRIPT_TIMEOUT] = KW("notify_script_timeout", kw_garp,
+	    1, 1),
 	[CONF_IK_END] = KW(NULL, NULL, 0, 0),
 };
 

@@ -176,9 +176,32 @@ sock_prep6(struct msghdr *msg, struct sockaddr_in6 *sin6, int ifindex,
 	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
 }
 
+/* A per-packet TTL / hop limit after the pktinfo cmsg (room is reserved). */
+static void
+sock_add_ttl(struct msghdr *msg, int family, int ttl)
+{
+	struct cmsghdr *cm = CMSG_FIRSTHDR(msg);
+
+	cm = (struct cmsghdr *)((char *)cm + CMSG_ALIGN(cm->cmsg_len));
+	cm->cmsg_level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+	cm->cmsg_type = family == AF_INET ? IP_TTL : IPV6_HOPLIMIT;
+	cm->cmsg_len = CMSG_LEN(sizeof(ttl));
+	memcpy(CMSG_DATA(cm), &ttl, sizeof(ttl));
+	msg->msg_controllen += CMSG_SPACE(sizeof(ttl));
+}
+
 int
 vrrp_sock_send(int fd, int family, int ifindex, const uint8_t *src,
 	       const uint8_t *dst, const void *payload, size_t len)
+{
+	return vrrp_sock_send_ttl(fd, family, ifindex, src, dst, -1, payload,
+	    len);
+}
+
+int
+vrrp_sock_send_ttl(int fd, int family, int ifindex, const uint8_t *src,
+		   const uint8_t *dst, int ttl, const void *payload,
+		   size_t len)
 {
 	union {
 		struct cmsghdr align;
@@ -213,6 +236,8 @@ vrrp_sock_send(int fd, int family, int ifindex, const uint8_t *src,
 		errno = EAFNOSUPPORT;
 		return -1;
 	}
+	if (ttl >= 0 && ttl <= 255)
+		sock_add_ttl(&msg, family, ttl);
 	n = sendmsg(fd, &msg, 0);
 	if (n < 0)
 		return -1;

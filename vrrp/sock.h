@@ -66,6 +66,14 @@ int vrrp_sock_send(int fd, int family, int ifindex, const uint8_t *src,
 		   const uint8_t *dst, const void *payload, size_t len);
 
 /*
+ * The same with the TTL / hop limit of this packet set to ttl (0..255);
+ * -1 keeps the socket's 255. keepalived's unicast_ttl, for routed peers.
+ */
+int vrrp_sock_send_ttl(int fd, int family, int ifindex, const uint8_t *src,
+		       const uint8_t *dst, int ttl, const void *payload,
+		       size_t len);
+
+/*
  * Receive one datagram from a socket opened by vrrp_sock_open4/6.
  * IPv4: buf gets the whole datagram including the IP header.
  * IPv6: buf gets the VRRP payload only; addresses and hop limit go to *meta.

@@ -80,7 +80,8 @@ static void test_warn_preempt(void **state)
 	assert_int_equal(c->instances[0].preempt_delay_ms, 0);
 	assert_round_trip(c);
 	conf_free(c);
-	s = inst("priority 255\nnopreempt\npreempt_delay 3");
+	s = inst("priority 255\nnopreempt\npreempt_delay 3\n"
+		 "default_checks off");
 	c = parse_expect(s, "t.conf:8: warning: nopreempt is ignored with "
 			 "priority 255 (as keepalived does)\n");
 	free(s);
@@ -89,6 +90,13 @@ static void test_warn_preempt(void **state)
 	assert_int_equal(c->instances[0].preempt_delay_ms, 3000);
 	assert_round_trip(c);
 	conf_free(c);
+	/* an owner's checks can change nothing: say so */
+	inst_expect("priority 255", "t.conf:7: warning: priority 255 (address "
+		    "owner) is never health-gated: this host keeps the "
+		    "addresses while its checks fail, and refuses maintenance; "
+		    "use 254 or lower for a health-gated Master\n");
+	/* an owner tracking nothing has nothing to be warned about */
+	conf_free(inst_ok("priority 255\ndefault_checks off"));
 	/* the preempt_delay 0 of a canonical print is no warning */
 	conf_free(inst_ok("state MASTER\npreempt_delay 0"));
 }
@@ -390,7 +398,7 @@ static void test_err_unknown(void **state)
 		"vrrp_instance VI_1 {\n"				/* 25 */
 		" interface eth0\n virtual_router_id 51\n"
 		" virtual_ipaddress {\n 192.0.2.1\n }\n"
-		" mcast_dst_ip 224.0.0.19\n unicast_ttl 5\n no_accept\n"	/* 31 */
+		" mcast_dst_ip 224.0.0.19\n old_unicast_checksum\n no_accept\n"	/* 31 */
 		" notify_master bin/x\n"
 		" preempt\n"
 		" use_vmac\n"
@@ -424,8 +432,8 @@ static void test_err_unknown(void **state)
 		"(it belongs in vrrp_instance)\n"
 		"t.conf:31: \"mcast_dst_ip\" is not supported: vipd uses the "
 		"VRRP groups 224.0.0.18 and ff02::12 (or unicast_peer)\n"
-		"t.conf:32: \"unicast_ttl\" (unicast TTL) is not supported by "
-		"vipd\n"
+		"t.conf:32: \"old_unicast_checksum\" (old unicast checksums) is "
+		"not supported by vipd\n"
 		"t.conf:33: \"no_accept\" is not supported: mail needs "
 		"Accept_Mode (vipd always accepts traffic to the VIP)\n"
 		"t.conf:34: notify_master: \"bin/x\" does not start with an "

@@ -324,16 +324,16 @@ static void test_keepalived_words(void **state)
 	conf_free(c);
 
 	top_expect("global_defs {\n vrrp_mcast_group6 ff02::13\n"
-		   " vrrp_min_garp\n vrrp_check_unicast_src\n enable_dbus\n}\n",
+		   " vrrp_min_garp\n vrrp_garp_extra_if\n enable_dbus\n}\n",
 		   "strict_mode\nuse_ipvlan\nmcast_src_ip 203.0.113.1\n"
 		   "skip_check_adv_addr\ntrack_script {\n chk\n}\n"
-		   "no_accept\nunicast_ttl 255\ngarp_extra_if 60",
+		   "no_accept\nold_unicast_checksum\ngarp_extra_if 60",
 		   "t.conf:2: \"vrrp_mcast_group6\" is not supported: vipd uses "
 		   "the VRRP groups 224.0.0.18 and ff02::12 (or "
 		   "unicast_peer)\n"
 		   "t.conf:3: \"vrrp_min_garp\" is not supported: use "
 		   "vrrp_garp_master_repeat 1 and vrrp_garp_master_delay 0\n"
-		   "t.conf:4: \"vrrp_check_unicast_src\" (unicast source checks) "
+		   "t.conf:4: \"vrrp_garp_extra_if\" (GARP on extra interfaces) "
 		   "is not supported by vipd\n"
 		   "t.conf:5: \"enable_dbus\" (DBus) is not supported by vipd\n"
 		   "t.conf:13: \"strict_mode\" is not supported: it makes the "
@@ -349,8 +349,8 @@ static void test_keepalived_words(void **state)
 		   "vipd.conf(5))\n"
 		   "t.conf:20: \"no_accept\" is not supported: mail needs "
 		   "Accept_Mode (vipd always accepts traffic to the VIP)\n"
-		   "t.conf:21: \"unicast_ttl\" (unicast TTL) is not supported by "
-		   "vipd\n"
+		   "t.conf:21: \"old_unicast_checksum\" (old unicast checksums) "
+		   "is not supported by vipd\n"
 		   "t.conf:22: \"garp_extra_if\" (GARP on extra interfaces) is "
 		   "not supported by vipd\n");
 	/* the decision table is per block */

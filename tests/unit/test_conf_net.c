@@ -57,6 +57,45 @@ static void test_unicast(void **state)
 	conf_free(c);
 }
 
+/* keepalived's TTL words: on-link (255) unless a peer says otherwise. */
+static void test_unicast_ttl(void **state)
+{
+	struct conf *c;
+	const struct conf_instance *in;
+
+	(void)state;
+	c = inst_ok("unicast_peer {\n203.0.113.2\n203.0.113.3 min_ttl 250\n"
+		    "203.0.113.4 max_ttl 254\n"
+		    "203.0.113.6 max_ttl 200 min_ttl 100\n}\nunicast_ttl 64\n"
+		    "check_unicast_src\nnotify_script_timeout 30");
+	in = &c->instances[0];
+	assert_int_equal(in->peers[0].min_ttl, 255);
+	assert_int_equal(in->peers[0].max_ttl, 255);
+	assert_int_equal(in->peers[1].min_ttl, 250);
+	assert_int_equal(in->peers[1].max_ttl, 255);
+	assert_int_equal(in->peers[2].min_ttl, 0);
+	assert_int_equal(in->peers[2].max_ttl, 254);
+	assert_int_equal(in->peers[3].min_ttl, 100);
+	assert_int_equal(in->peers[3].max_ttl, 200);
+	assert_int_equal(in->unicast_ttl, 64);
+	assert_int_equal(in->notify_script_timeout_s, 30);
+	assert_round_trip(c);
+	conf_free(c);
+	/* Defaults, and the global default of the timeout. */
+	c = parse_expect("global_defs {\n vrrp_notify_script_timeout 3\n"
+			 " vrrp_check_unicast_src\n}\n"
+			 "vrrp_instance V {\n interface eth0\n"
+			 " virtual_router_id 1\n"
+			 " virtual_ipaddress {\n  192.0.2.5\n }\n}\n", "");
+	assert_non_null(c);
+	assert_int_equal(c->instances[0].unicast_ttl, 255);
+	assert_int_equal(c->instances[0].notify_script_timeout_s, 3);
+	conf_free(c);
+	c = inst_ok("");
+	assert_int_equal(c->instances[0].notify_script_timeout_s, 10);
+	conf_free(c);
+}
+
 static void test_err_unicast(void **state)
 {
 	char *s, *p;
@@ -66,12 +105,18 @@ static void test_err_unicast(void **state)
 	inst_expect("unicast_peer {\n}",
 		    "t.conf:7: unicast_peer: no peers; vipd never falls back to "
 		    "multicast\n");
-	inst_expect("unicast_peer {\n203.0.113.2 min_ttl 10\n}",
-		    "t.conf:8: unicast_peer: keepalived's per-peer \"min_ttl\" "
-		    "and \"max_ttl\" are not supported by vipd\n");
-	inst_expect("unicast_peer {\n203.0.113.2 max_ttl 255\n}",
-		    "t.conf:8: unicast_peer: keepalived's per-peer \"min_ttl\" "
-		    "and \"max_ttl\" are not supported by vipd\n");
+	inst_expect("unicast_peer {\n203.0.113.2 min_ttl 10 max_ttl 9\n}",
+		    "t.conf:8: unicast_peer: min_ttl 10 > max_ttl 9: every "
+		    "advert would be dropped\n");
+	inst_expect("unicast_peer {\n203.0.113.2 max_ttl\n}",
+		    "t.conf:8: unicast_peer: max_ttl needs a value\n");
+	inst_expect("unicast_peer {\n203.0.113.2 min_ttl 256\n}",
+		    "t.conf:8: min_ttl: \"256\" is out of range 0..255\n");
+	inst_expect("unicast_peer {\n203.0.113.2\n}\nunicast_ttl 256",
+		    "t.conf:10: unicast_ttl: \"256\" is out of range 0..255\n");
+	inst_expect("notify_script_timeout 0",
+		    "t.conf:7: notify_script_timeout: \"0\" is out of range "
+		    "1..1000\n");
 	inst_expect("unicast_peer {\n203.0.113.2 dev eth0\n}",
 		    "t.conf:8: unicast_peer: unknown option \"dev\"\n");
 	inst_expect("unicast_peer {\n203.0.113.2/24\n203.0.113.300\n"
@@ -252,6 +297,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unicast),
+		cmocka_unit_test(test_unicast_ttl),
 		cmocka_unit_test(test_err_unicast),
 		cmocka_unit_test(test_track_interface),
 		cmocka_unit_test(test_excluded),
