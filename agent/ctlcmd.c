@@ -44,6 +44,31 @@ vipd_ctl_explain(struct vipd *v, const char *name, char *err, size_t errlen)
 	return json_pack("{s:o}", "instances", a);
 }
 
+/*
+ * An address owner (priority 255) always wins the election and cannot hand
+ * over (RFC 5798 §6.1): refuse rather than answer "handing over" and do
+ * nothing. Nothing changes for any instance when one of them is an owner.
+ */
+static bool
+owner_refuses(const struct vipd *v, const char *name, char *err,
+    size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < v->ninsts; i++) {
+		const struct vipd_instance *inst = &v->insts[i];
+
+		if (!selected(inst, name) || inst->conf->priority != 255)
+			continue;
+		snprintf(err, errlen, "%s has priority 255 (address owner): "
+		    "it always wins the election, so it cannot hand over; "
+		    "set priority 254 or lower to use maintenance, or stop "
+		    "vipd on this host", inst->conf->name);
+		return true;
+	}
+	return false;
+}
+
 json_t *
 vipd_ctl_maintenance(struct vipd *v, const char *name, bool on, char *err,
     size_t errlen)
@@ -53,6 +78,8 @@ vipd_ctl_maintenance(struct vipd *v, const char *name, bool on, char *err,
 	size_t i;
 
 	if (!exists(v, name, err, errlen))
+		return NULL;
+	if (on && owner_refuses(v, name, err, errlen))
 		return NULL;
 	a = json_array();
 	for (i = 0; i < v->ninsts; i++) {

@@ -123,8 +123,9 @@ rx_drop(struct vipd_iface *ifp, enum vrrp_pkt_err err, uint64_t now)
 
 	ifp->drops_undecodable++;
 	if (log_ratelimit_ok(&ifp->rl, now, &missed))
-		log_warnx("%s: dropped VRRP packet: %s", ifp->name,
-		    vrrp_pkt_strerror(err));
+		log_warnx("%s: dropped VRRP packet: %s%s", ifp->name,
+		    vrrp_pkt_strerror(err), missed ? " (more suppressed)" :
+		    "");
 }
 
 /*
@@ -175,6 +176,7 @@ rx_cb(int fd, uint32_t events, void *arg)
 	uint8_t buf[4096];
 	int family = fd == ifp->af[1].fd ? AF_INET6 : AF_INET;
 	int budget = 64;	/* let timers run under a flood */
+	uint64_t missed;
 	ssize_t n;
 
 	(void)events;
@@ -186,9 +188,12 @@ rx_cb(int fd, uint32_t events, void *arg)
 			continue;
 		}
 		if (n < 0) {
+			/* A persistent error comes back on every wakeup. */
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR)
-				log_warn("%s: recv", ifp->name);
+			    errno != EINTR &&
+			    log_ratelimit_ok(&ifp->rl, loop_now(), &missed))
+				log_warn("%s: recv%s", ifp->name, missed ?
+				    " (more suppressed)" : "");
 			return;
 		}
 		rx_one(ifp, family, buf, (size_t)n, &meta, loop_now());

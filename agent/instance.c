@@ -28,15 +28,14 @@ static const uint8_t vrrp_group6[16] = { 0xff, 0x02, [15] = 0x12 };
 #define LOGWX(inst, fmt, ...) log_warnx("vrid %u on %s: " fmt, \
 	(inst)->conf->vrid, (inst)->iface->name, ##__VA_ARGS__)
 
-static const uint8_t *
-group_addr(int family)
+const uint8_t *
+vipd_vrrp_group(int family)
 {
 	return family == AF_INET6 ? vrrp_group6 : vrrp_group4;
 }
 
-/* The address our adverts come from, or NULL if there is none yet. */
-static const uint8_t *
-inst_src(const struct vipd_instance *inst)
+const uint8_t *
+vipd_instance_src(const struct vipd_instance *inst)
 {
 	const struct vipd_iface_af *af =
 	    &inst->iface->af[vipd_afi(inst->conf->family)];
@@ -139,8 +138,10 @@ send_to(struct vipd_instance *inst, int fd, struct vrrp_adv *adv,
 
 	len = vrrp_pkt_encode(buf, sizeof(buf), adv, ip,
 	    c->version == 2 ? VRRP_CSUM_V2 : VRRP_CSUM_PSEUDO);
-	if (len < 0 || vrrp_sock_send(fd, c->family, inst->iface->ifindex,
-	    ip->src, ip->dst, buf, (size_t)len) < 0) {
+	/* keepalived's unicast_ttl; multicast always leaves with 255. */
+	if (len < 0 || vrrp_sock_send_ttl(fd, c->family, inst->iface->ifindex,
+	    ip->src, ip->dst, ip->ttl == 255 ? -1 : ip->ttl, buf,
+	    (size_t)len) < 0) {
 		inst->cnt.send_errors++;
 		if (log_ratelimit_ok(&inst->rl, loop_now(), &missed))
 			LOGW(inst, "cannot send advert");
@@ -155,7 +156,7 @@ static void
 send_advert(struct vipd_instance *inst, uint8_t prio)
 {
 	const struct conf_instance *c = inst->conf;
-	const uint8_t *src = inst_src(inst);
+	const uint8_t *src = vipd_instance_src(inst);
 	int fd = inst->iface->af[vipd_afi(c->family)].fd;
 	uint8_t addrs[VRRP_MAX_ADDRS * 16];
 	struct vrrp_adv adv = { 0 };
@@ -179,10 +180,10 @@ send_advert(struct vipd_instance *inst, uint8_t prio)
 	adv.auth_type = c->auth_type;
 	memcpy(adv.auth_data, c->auth_pass, sizeof(adv.auth_data));
 	ip.family = c->family;
-	ip.ttl = 255;
+	ip.ttl = c->unicast ? c->unicast_ttl : 255;
 	memcpy(ip.src, src, ALEN(c->family));
 	if (!c->unicast) {
-		memcpy(ip.dst, group_addr(c->family), 16);
+		memcpy(ip.dst, vipd_vrrp_group(c->family), 16);
 		send_to(inst, fd, &adv, &ip);
 		return;
 	}
@@ -298,6 +299,25 @@ release_vips(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 }
 
 /*
+ * Another router acts as Master below our priority (a healed split, or a
+ * forged takeover): hosts and switches may have learnt its MAC, so announce
+ * the addresses now rather than after garp_lower_prio_delay (which still
+ * brings a second set, see vipd_instance_rx). At most one burst a second,
+ * so that a flood of such adverts cannot make us flood the link.
+ */
+#define RIVAL_GARP_GAP_US	SEC
+
+static void
+rival_announce(struct vipd_instance *inst, uint64_t now)
+{
+	if (!inst->vips_installed || (inst->rival_garp_at != 0 &&
+	    now - inst->rival_garp_at < RIVAL_GARP_GAP_US))
+		return;
+	inst->rival_garp_at = now;
+	vipd_vips_announce(inst, inst->conf->garp_lower_prio_repeat);
+}
+
+/*
  * Carry out the state machine's actions: release, then addresses and
  * their announcements before the advert, so that a Master handing over
  * (which releases on hearing our advert) never leaves a gap.
@@ -317,7 +337,10 @@ apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 		loop_timer_set(l, &inst->refresh_timer,
 		    now + refresh_period(inst));
 	}
-	if (res->actions & VRRP_ACT_SEND_GARP) {
+	if (res->lower_master) {
+		inst->cnt.rival_master++;
+		rival_announce(inst, now);
+	} else if (res->actions & VRRP_ACT_SEND_GARP) {
 		vipd_vips_announce(inst, c->garp_master_repeat);
 		if (c->garp_master_delay_s > 0)
 			loop_timer_set(l, &inst->garp_timer,
@@ -330,6 +353,8 @@ apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 		send_advert(inst, inst->fsm.priority);
 	if (res->actions & VRRP_ACT_SEND_PRIO0)
 		send_advert(inst, 0);
+	if (res->prio0_ignored)
+		inst->cnt.prio0_ignored++;
 	if (res->handover_failed) {
 		inst->maintenance = false;
 		snprintf(inst->maintenance_note, sizeof(inst->maintenance_note),
@@ -360,6 +385,8 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	inst->iface = ifp;
 	inst->rl.interval_us = 10 * SEC;	/* bad-packet logs */
 	inst->rl.burst = 3;
+	inst->collision_rl.interval_us = 60 * SEC;	/* another VR: lasting */
+	inst->collision_rl.burst = 1;
 	inst->health_ready = c->ntracks == 0;
 	loop_timer_init(&inst->timer, timer_cb, inst);
 	loop_timer_init(&inst->garp_timer, garp_cb, inst);
@@ -437,7 +464,7 @@ fault_cause(struct vipd_instance *inst, char *buf, size_t len)
 		snprintf(buf, len, "interface %s not found", ifp->name);
 	else if (!ifp->up && !c->dont_track_primary)
 		snprintf(buf, len, "interface %s is down", ifp->name);
-	else if (inst_src(inst) == NULL)
+	else if (vipd_instance_src(inst) == NULL)
 		snprintf(buf, len, "no %s address on %s", c->family ==
 		    AF_INET6 ? "IPv6 link-local" : "IPv4", ifp->name);
 	else if (c->has_unicast_src && !unicast_src_present(inst))
@@ -492,7 +519,7 @@ vipd_instance_link(struct vipd_instance *inst, uint64_t now)
 	if (!inst->health_ready)
 		return;
 	/* The source address may have changed while we were away. */
-	memcpy(inst->fsm.cfg.primary_addr, inst_src(inst),
+	memcpy(inst->fsm.cfg.primary_addr, vipd_instance_src(inst),
 	    ALEN(inst->conf->family));
 	if (inst->fsm.state == VRRP_STATE_FAULT ||
 	    inst->fsm.state == VRRP_STATE_INIT) {
@@ -528,170 +555,4 @@ vipd_instance_addr_gone(struct vipd_instance *inst, int ifindex,
 	vipd_vips_announce(inst, inst->conf->garp_master_repeat);
 	loop_timer_set(inst->vipd->loop, &inst->refresh_timer,
 	    now + refresh_period(inst));
-}
-
-/* Receive path. */
-
-void
-vipd_instance_drop(struct vipd_instance *inst, int reason,
-    const struct vrrp_ipinfo *ip, uint64_t now)
-{
-	char abuf[INET6_ADDRSTRLEN];
-	uint64_t missed;
-
-	if (reason < 0 || reason >= VIPD_DROP__MAX)
-		return;
-	inst->cnt.drops[reason]++;
-	if (!log_ratelimit_ok(&inst->rl, now, &missed))
-		return;
-	LOGWX(inst, "dropped advert from %s: %s%s",
-	    ip ? vipd_addr_str(ip->family, ip->src, abuf, sizeof(abuf)) : "?",
-	    vipd_drop_name(reason), missed ? " (more suppressed)" : "");
-}
-
-/* Same set of addresses, in any order (keepalived compares sets). */
-static bool
-same_vips(const struct vipd_instance *inst, const struct vrrp_adv *adv)
-{
-	size_t alen = ALEN(adv->family), i, k;
-
-	if (adv->naddr != inst->conf->nvips)
-		return false;
-	for (i = 0; i < adv->naddr; i++) {
-		for (k = 0; k < inst->conf->nvips; k++)
-			if (memcmp(adv->addrs + i * alen,
-			    inst->conf->vips[k].addr, alen) == 0)
-				break;
-		if (k == inst->conf->nvips)
-			return false;
-	}
-	return true;
-}
-
-static bool
-is_peer(const struct conf_instance *c, const uint8_t *src)
-{
-	size_t i;
-
-	for (i = 0; i < c->npeers; i++)
-		if (memcmp(c->peers[i].addr, src, ALEN(c->family)) == 0)
-			return true;
-	return false;
-}
-
-/* The checks of RFC 5798 §7.1 the codec cannot make: they need the VR. */
-static int
-validate(struct vipd_instance *inst, const struct vrrp_adv *adv,
-    const struct vrrp_ipinfo *ip)
-{
-	const struct conf_instance *c = inst->conf;
-	const uint8_t *src = inst_src(inst);
-	size_t alen = ALEN(c->family);
-
-	/* Multicast-mode checks the codec was told to skip (see rx_one). */
-	if (!c->unicast && ip->ttl != 255)
-		return VRRP_PKT_ERR_TTL;
-	if (!c->unicast && c->family == AF_INET6 &&
-	    !(ip->src[0] == 0xfe && (ip->src[1] & 0xc0) == 0x80))
-		return VRRP_PKT_ERR_V6_LINKLOCAL;
-	if (src != NULL && memcmp(ip->src, src, alen) == 0)
-		return VIPD_DROP_OWN;
-	if (c->unicast ? !is_peer(c, ip->src) :
-	    memcmp(ip->dst, group_addr(c->family), alen) != 0)
-		return c->unicast ? VIPD_DROP_NOT_PEER : VIPD_DROP_DST;
-	if (adv->version != c->version)
-		return VIPD_DROP_VERSION;
-	if (c->version == 2) {
-		if (adv->interval_cs != c->advert_int_cs)
-			return VIPD_DROP_INTERVAL;
-		if (adv->auth_type != c->auth_type || (c->auth_type == 1 &&
-		    memcmp(adv->auth_data, c->auth_pass, 8) != 0))
-			return VIPD_DROP_AUTH;
-	}
-	return -1;
-}
-
-/* A peer configured differently: counted, logged, and shown in status. */
-static void
-misconfigured(struct vipd_instance *inst, const struct vrrp_adv *adv,
-    const struct vrrp_ipinfo *ip, int reason, uint64_t now)
-{
-	const struct conf_instance *c = inst->conf;
-	char abuf[INET6_ADDRSTRLEN], what[96], text[sizeof(inst->misconfig)];
-	uint64_t missed;
-
-	vipd_addr_str(ip->family, ip->src, abuf, sizeof(abuf));
-	switch (reason) {
-	case VIPD_DROP_VERSION:
-		snprintf(what, sizeof(what), "sends VRRPv%u, we use v%u",
-		    adv->version, c->version);
-		break;
-	case VIPD_DROP_INTERVAL:
-		snprintf(what, sizeof(what), "advert_int %u s, ours %u s",
-		    adv->interval_cs / 100, c->advert_int_cs / 100);
-		break;
-	case VIPD_DROP_AUTH:
-		snprintf(what, sizeof(what), "authentication differs");
-		break;
-	default:
-		snprintf(what, sizeof(what), "advertises other virtual "
-		    "addresses (%u, ours %zu)", adv->naddr, c->nvips);
-		break;
-	}
-	snprintf(text, sizeof(text), "%s: %s", abuf, what);
-	if (strcmp(text, inst->misconfig) != 0)
-		vipd_history_add(inst->vipd->history, VIPD_EV_PEER,
-		    inst->conf->name, "", "", text);
-	snprintf(inst->misconfig, sizeof(inst->misconfig), "%s", text);
-	if (log_ratelimit_ok(&inst->rl, now, &missed))
-		LOGWX(inst, "misconfigured peer %s", inst->misconfig);
-}
-
-void
-vipd_instance_rx(struct vipd_instance *inst, const struct vrrp_adv *adv,
-    const struct vrrp_ipinfo *ip, uint64_t now)
-{
-	struct vrrp_fsm_event ev = { .type = VRRP_EV_ADVERT };
-	char abuf[INET6_ADDRSTRLEN];
-	uint64_t missed;
-	int drop;
-
-	if ((drop = validate(inst, adv, ip)) >= 0) {
-		if (drop == VIPD_DROP_VERSION || drop == VIPD_DROP_INTERVAL ||
-		    drop == VIPD_DROP_AUTH) {
-			inst->cnt.drops[drop]++;
-			misconfigured(inst, adv, ip, drop, now);
-		} else {
-			vipd_instance_drop(inst, drop, ip, now);
-		}
-		return;
-	}
-	inst->cnt.adverts_received++;
-	if (adv->priority == 0)
-		inst->cnt.prio0_received++;
-	if (!same_vips(inst, adv) && !inst->vipd->conf->skip_check_adv_addr) {
-		/*
-		 * RFC 5798 says log, keepalived drops. We follow the advert:
-		 * dropping it would make this host Master too.
-		 */
-		inst->cnt.address_list_mismatch++;
-		misconfigured(inst, adv, ip, -1, now);
-	}
-	if (adv->priority == 255 && inst->fsm.cfg.priority == 255) {
-		inst->cnt.drops[VIPD_DROP_OWNER_CONFLICT]++;
-		if (log_ratelimit_ok(&inst->rl, now, &missed))
-			LOGWX(inst, "%s also claims to own the addresses",
-			    vipd_addr_str(ip->family, ip->src, abuf,
-			    sizeof(abuf)));
-	}
-	if (inst->fsm.state == VRRP_STATE_MASTER && adv->priority > 0 &&
-	    adv->priority < inst->fsm.priority &&
-	    inst->conf->garp_lower_prio_repeat > 0 &&
-	    inst->garp_lower_timer.when == 0)
-		loop_timer_set(inst->vipd->loop, &inst->garp_lower_timer,
-		    now + inst->conf->garp_lower_prio_delay_s * SEC);
-	ev.priority = adv->priority;
-	ev.adver_int_cs = adv->interval_cs;
-	ev.src = ip->src;
-	vipd_instance_fsm(inst, &ev, now, NULL);
 }

@@ -33,6 +33,12 @@ void vipd_instance_link(struct vipd_instance *, uint64_t now);
 void vipd_instance_addr_gone(struct vipd_instance *, int ifindex,
     const struct nl_addr *, uint64_t now);
 
+/* The address our adverts come from, or NULL if there is none yet. */
+const uint8_t *vipd_instance_src(const struct vipd_instance *);
+
+/* The VRRP multicast group of family, 16 bytes (zero past the family). */
+const uint8_t *vipd_vrrp_group(int family);
+
 /*
  * Feed ev to inst's state machine and carry out what it says. why, if not
  * NULL, is recorded as the reason of a transition it causes.

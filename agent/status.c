@@ -18,6 +18,8 @@ static const char *const drop_names[VIPD_DROP__MAX - VRRP_PKT_ERR__MAX] = {
 	[VIPD_DROP_OWN - VRRP_PKT_ERR__MAX] = "own_advert",
 	[VIPD_DROP_NOT_PEER - VRRP_PKT_ERR__MAX] = "not_a_peer",
 	[VIPD_DROP_OWNER_CONFLICT - VRRP_PKT_ERR__MAX] = "owner_conflict",
+	[VIPD_DROP_OTHER_VR - VRRP_PKT_ERR__MAX] = "other_virtual_router",
+	[VIPD_DROP_UNICAST_TTL - VRRP_PKT_ERR__MAX] = "unicast_ttl",
 };
 
 const char *
@@ -53,7 +55,7 @@ counters_json(const struct vipd_counters *c)
 	for (r = 1; r < VIPD_DROP__MAX; r++)
 		json_object_set_new(drops, vipd_drop_name(r),
 		    json_integer((json_int_t)c->drops[r]));
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
 	    "adverts_received", (json_int_t)c->adverts_received,
 	    "adverts_sent", (json_int_t)c->adverts_sent,
 	    "became_master", (json_int_t)c->became_master,
@@ -61,6 +63,8 @@ counters_json(const struct vipd_counters *c)
 	    "prio0_sent", (json_int_t)c->prio0_sent,
 	    "garp_sent", (json_int_t)c->garp_sent,
 	    "address_list_mismatch", (json_int_t)c->address_list_mismatch,
+	    "prio0_ignored", (json_int_t)c->prio0_ignored,
+	    "rival_master", (json_int_t)c->rival_master,
 	    "send_errors", (json_int_t)c->send_errors,
 	    "drops", drops);
 }
@@ -115,6 +119,29 @@ vips_json(const struct conf_instance *c)
 	return a;
 }
 
+/* Another virtual router on our VRID: who, what it advertises, how often. */
+static json_t *
+collision_json(const struct vipd_collision *col)
+{
+	char abuf[INET6_ADDRSTRLEN], at[48];
+	size_t i, n = col->naddr < VIPD_COLLISION_ADDRS ? col->naddr :
+	    VIPD_COLLISION_ADDRS;
+	json_t *a;
+
+	if (col->count == 0)
+		return json_null();
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(vipd_addr_str(col->family,
+		    col->addrs + i * vipd_alen(col->family), abuf,
+		    sizeof(abuf))));
+	return json_pack("{s:s,s:i,s:o,s:i,s:I,s:s}",
+	    "source", vipd_addr_str(col->family, col->src, abuf, sizeof(abuf)),
+	    "priority", col->priority, "addresses", a,
+	    "address_count", col->naddr, "adverts", (json_int_t)col->count,
+	    "last_seen", vipd_wall_str(&col->at, at, sizeof(at)));
+}
+
 static json_t *
 instance_json(const struct vipd_instance *inst)
 {
@@ -154,6 +181,8 @@ instance_json(const struct vipd_instance *inst)
 	    json_string(inst->fault_reason) : json_null());
 	json_object_set_new(o, "misconfigured_peer", inst->misconfig[0] ?
 	    json_string(inst->misconfig) : json_null());
+	json_object_set_new(o, "vrid_collision",
+	    collision_json(&inst->collision));
 	json_object_set_new(o, "health", vipd_health_json(inst));
 	json_object_set_new(o, "last_transition", transition_json(&inst->last));
 	json_object_set_new(o, "transitions", transitions_json(inst));

@@ -29,6 +29,8 @@ enum vipd_drop {
 	VIPD_DROP_OWN,		/* our own advert looped back */
 	VIPD_DROP_NOT_PEER,	/* unicast: not from a unicast_peer */
 	VIPD_DROP_OWNER_CONFLICT, /* a peer claims 255 while we own the VIPs */
+	VIPD_DROP_OTHER_VR,	/* same VRID, no address in common */
+	VIPD_DROP_UNICAST_TTL,	/* unicast: TTL outside the peer's range */
 	VIPD_DROP__MAX
 };
 const char *vipd_drop_name(int reason);
@@ -40,9 +42,26 @@ struct vipd_counters {
 	uint64_t prio0_received;
 	uint64_t prio0_sent;
 	uint64_t garp_sent;
-	uint64_t address_list_mismatch;	/* counted, logged, not dropped */
+	uint64_t address_list_mismatch;	/* overlapping set: obeyed, logged */
+	uint64_t prio0_ignored;		/* priority 0 not from our Master */
+	uint64_t rival_master;		/* lower-priority Master heard */
 	uint64_t send_errors;
 	uint64_t drops[VIPD_DROP__MAX];
+};
+
+/*
+ * The last advert of another virtual router on our VRID and link (no
+ * address in common with ours): dropped, and shown in status.
+ */
+#define VIPD_COLLISION_ADDRS	8
+struct vipd_collision {
+	uint64_t count;			/* 0: none seen */
+	int family;
+	uint8_t src[16];
+	uint8_t priority;
+	uint8_t naddr;			/* in the advert */
+	uint8_t addrs[VIPD_COLLISION_ADDRS * 16];	/* the first ones */
+	struct timespec at;		/* wall clock, for status only */
 };
 
 struct vipd_transition {
@@ -131,6 +150,9 @@ struct vipd_instance {
 	uint64_t transitions[VRRP_STATE_FAULT + 1][VRRP_REASON_COUNT];
 	struct log_ratelimit rl;
 	char misconfig[160];		/* last misconfigured peer, and how */
+	struct vipd_collision collision;	/* another VR on our VRID */
+	struct log_ratelimit collision_rl;	/* its warnings */
+	uint64_t rival_garp_at;		/* last GARP burst for a rival Master */
 	bool health_ready;		/* every tracked check has a verdict */
 	bool maintenance;		/* vipctl maintenance on */
 	char maintenance_note[160];	/* outcome of the last handover */

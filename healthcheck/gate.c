@@ -36,13 +36,22 @@ hc_gate_eval(uint8_t base, bool strict, bool maintenance,
 			res->delta += c->weight;
 		}
 	}
-	if (base != PRIO_OWNER) {
-		prio += res->delta;
-		if (prio > PRIO_MAX)
-			prio = PRIO_MAX;
-		if (prio < 1)
-			prio = 1;
+	if (base == PRIO_OWNER) {
+		/*
+		 * The state machine keeps an owner at 255 whatever it is
+		 * told (RFC 5798 §6.1), so the gate says so too: nothing
+		 * resigns, maintenance included.
+		 */
+		res->resign = false;
+		res->cause = NULL;
+		res->priority = PRIO_OWNER;
+		return;
 	}
+	prio += res->delta;
+	if (prio > PRIO_MAX)
+		prio = PRIO_MAX;
+	if (prio < 1)
+		prio = 1;
 	if (res->resign)
 		prio = strict ? 0 : 1;
 	if (maintenance)
@@ -95,8 +104,8 @@ hc_gate_explain(uint8_t base, bool strict, bool maintenance,
 	buf[0] = '\0';
 	hc_gate_eval(base, strict, maintenance, checks, n, &r);
 	off = put(buf, len, off, "base priority %u%s\n", base,
-	    base == PRIO_OWNER ? " (address owner: weights do not apply)" :
-	    "");
+	    base == PRIO_OWNER ? " (address owner: health checks and "
+	    "maintenance do not apply)" : "");
 	if (n == 0)
 		off = put(buf, len, off, "no health checks tracked\n");
 	for (i = 0; i < n; i++) {
@@ -120,9 +129,12 @@ hc_gate_explain(uint8_t base, bool strict, bool maintenance,
 		    "failing\n" :
 		    "resigned: priority 1, Master only if no healthier peer "
 		    "takes over\n");
-	if (maintenance)
+	if (maintenance && base != PRIO_OWNER)
 		off = put(buf, len, off, "maintenance on: priority 0, out of "
 		    "the election\n");
+	if (base == PRIO_OWNER && n > 0)
+		off = put(buf, len, off, "failing checks leave the owner "
+		    "Master: use priority 254 or lower to gate it\n");
 	off = put(buf, len, off, "effective priority %u\n", r.priority);
 	return off;
 }

@@ -29,7 +29,8 @@ struct hc_gate_result {
  * passes, a negative one while it fails; the sum is kept within 1..254
  * (an owner's 255 never moves). A failing weight-0 check makes the router
  * resign: priority 1, a last-resort candidate, or 0 (never Master) when
- * strict. Maintenance forces 0.
+ * strict. Maintenance forces 0. An owner (255) is never gated: it stays
+ * 255 with resign false, whatever the checks and maintenance say.
  */
 void hc_gate_eval(uint8_t base, bool strict, bool maintenance,
     const struct hc_gate_check *checks, size_t n, struct hc_gate_result *res);

@@ -140,6 +140,26 @@ print_row(FILE *out, const char *const cells[COL__MAX],
 	}
 }
 
+/* Another virtual router on our VRID: its adverts are ignored. */
+static void
+print_collision(const json_t *col, FILE *out)
+{
+	char src[CELL_MAX], prio[CELL_MAX], addrs[CELL_MAX], n[CELL_MAX];
+	char seen[CELL_MAX], last[CELL_MAX];
+
+	if (!json_is_object(col))
+		return;
+	field(col, "source", src, sizeof(src));
+	field(col, "priority", prio, sizeof(prio));
+	vips_cell(json_object_get(col, "addresses"), addrs, sizeof(addrs));
+	field(col, "address_count", n, sizeof(n));
+	field(col, "adverts", seen, sizeof(seen));
+	field(col, "last_seen", last, sizeof(last));
+	fprintf(out, "  warning: VRID collision: %s (priority %s) advertises "
+	    "%s (%s addresses), none of ours; %s adverts ignored, last %s\n",
+	    src, prio, addrs, n, seen, last);
+}
+
 /* Conditions worth a line of their own, when the daemon reports them. */
 static void
 print_notes(const json_t *inst, FILE *out)
@@ -154,6 +174,7 @@ print_notes(const json_t *inst, FILE *out)
 	if (json_is_string(v) && json_string_length(v) > 0)
 		fprintf(out, "  warning: misconfigured peer %s\n",
 		    scalar(v, buf, sizeof(buf)));
+	print_collision(json_object_get(inst, "vrid_collision"), out);
 }
 
 /* One line per tracked check: verdict, reason and what it measured. */

@@ -52,6 +52,28 @@ test_weights(void **state)
 	assert_int_equal(r.priority, 255);
 }
 
+/* The owner: neither a failing weight-0 check nor maintenance moves it. */
+static void
+test_owner_not_gated(void **state)
+{
+	struct hc_gate_check c[] = {
+		CHK("smtp", true, false, 0),
+	};
+	struct hc_gate_result r;
+	char buf[1024];
+
+	(void)state;
+	hc_gate_eval(255, true, true, c, 1, &r);
+	assert_int_equal(r.priority, 255);
+	assert_false(r.resign);
+	assert_null(r.cause);
+	hc_gate_explain(255, true, true, c, 1, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "effective priority 255\n"));
+	assert_non_null(strstr(buf, "do not apply"));
+	assert_null(strstr(buf, "maintenance on"));
+	assert_null(strstr(buf, "resigned"));
+}
+
 static void
 test_resign(void **state)
 {
@@ -134,6 +156,7 @@ main(void)
 		cmocka_unit_test(test_no_checks),
 		cmocka_unit_test(test_weights),
 		cmocka_unit_test(test_resign),
+		cmocka_unit_test(test_owner_not_gated),
 		cmocka_unit_test(test_ready_and_maintenance),
 		cmocka_unit_test(test_explain),
 	};
