@@ -180,11 +180,15 @@ setup_script_user(struct vipd *v)
 	struct cred cred;
 	char err[256] = "";
 	bool fail = false;
+	size_t i;
 
 	if (cred_resolve(v->conf->script_user, v->conf->script_group,
-	    v->conf->enable_script_security, &cred, err, sizeof(err)) < 0 ||
-	    notify_set_cred(v->notify, &cred) < 0)
+	    v->conf->enable_script_security, &cred, err, sizeof(err)) < 0)
 		fail = true;
+	for (i = 0; i < v->ninsts && !fail; i++)
+		if (v->insts[i].notify != NULL &&
+		    notify_set_cred(v->insts[i].notify, &cred) < 0)
+			fail = true;
 	cred_free(&cred);
 	if (fail) {
 		log_warnx("%s", err[0] != '\0' ? err : "notify: out of memory");
@@ -247,16 +251,12 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 	    sizeof(*v->insts));
 	if (v->insts == NULL)
 		return -1;
-	if ((v->notify = notify_new(v->loop, 0)) == NULL) {
-		log_warn("notify runner");
-		return -1;
-	}
-	if (setup_script_user(v) < 0)
-		return -1;
 	for (i = 0; i < conf->ninstances; i++, v->ninsts++)
 		if (vipd_instance_init(v, &v->insts[i], &conf->instances[i],
 		    vipd_iface_get(v, conf->instances[i].interface)) < 0)
 			return -1;
+	if (setup_script_user(v) < 0)
+		return -1;
 	if (vipd_health_start(v) < 0)
 		return -1;
 	ops.loop = v->loop;
@@ -277,6 +277,35 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 	return 0;
 }
 
+/*
+ * notify_stop must have run before vipd is gone: every instance's queue
+ * runs to its end, within 15 s for all of them together.
+ */
+#define NOTIFY_DRAIN_TOTAL_US	15000000ULL
+
+static void
+drain_notify(struct vipd *v)
+{
+	struct timespec ts;
+	uint64_t start, now, left;
+	size_t i;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	start = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
+	for (i = 0; i < v->ninsts; i++) {
+		if (v->insts[i].notify == NULL)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (uint64_t)ts.tv_sec * 1000000u +
+		    (uint64_t)ts.tv_nsec / 1000;
+		left = now - start < NOTIFY_DRAIN_TOTAL_US ?
+		    NOTIFY_DRAIN_TOTAL_US - (now - start) : 0;
+		notify_drain(v->insts[i].notify, (uint32_t)(left / 1000));
+		notify_free(v->insts[i].notify);
+		v->insts[i].notify = NULL;
+	}
+}
+
 void
 vipd_teardown(struct vipd *v)
 {
@@ -285,11 +314,7 @@ vipd_teardown(struct vipd *v)
 
 	for (i = 0; i < v->ninsts; i++)
 		vipd_instance_shutdown(&v->insts[i], now);
-	/* notify_stop must have run before vipd is gone. */
-	if (v->notify != NULL) {
-		notify_drain(v->notify, 15000);
-		notify_free(v->notify);
-	}
+	drain_notify(v);
 	if (v->loop != NULL)
 		vipd_health_stop(v);
 	if (v->ctl != NULL)

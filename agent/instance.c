@@ -208,14 +208,14 @@ run_notify(struct vipd_instance *inst, enum vrrp_state to)
 	case VRRP_STATE_FAULT: k = 2; break;
 	default: k = 3; break;
 	}
-	if (inst->vipd->notify == NULL ||
+	if (inst->notify == NULL ||
 	    (inst->notify_argv[k] == NULL && inst->notify_argv[4] == NULL))
 		return;
 	ev.instance = inst->conf->name;
 	ev.state = names[k];
 	ev.priority = inst->fsm.priority;
 	ev.reason = inst->last.reason;
-	if (notify_transition(inst->vipd->notify, inst->notify_argv[k],
+	if (notify_transition(inst->notify, inst->notify_argv[k],
 	    inst->notify_argv[4], &ev) < 0)
 		LOGW(inst, "notify scripts for %s not queued", names[k]);
 }
@@ -369,6 +369,25 @@ apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 
 /* Lifecycle. */
 
+/* Its own runner, if it has scripts; the daemon sets the user after. */
+static int
+notify_runner(struct vipd_instance *inst, const char *const scripts[5])
+{
+	int k;
+
+	for (k = 0; k < 5 && scripts[k] == NULL; k++)
+		;
+	if (k == 5)
+		return 0;
+	inst->notify = notify_new(inst->vipd->loop,
+	    inst->conf->notify_script_timeout_s * 1000u);
+	if (inst->notify == NULL) {
+		log_warn("%s: notify runner", inst->conf->name);
+		return -1;
+	}
+	return 0;
+}
+
 int
 vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
     const struct conf_instance *c, struct vipd_iface *ifp)
@@ -405,6 +424,8 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 			return -1;
 		}
 	}
+	if (notify_runner(inst, scripts) < 0)
+		return -1;
 	fc.version = c->version;
 	fc.family = c->family;
 	fc.priority = c->priority;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Notify-script runner: one global FIFO, one child at a time, time-bounded and logged. */
+/* Notify-script runner: a FIFO, one child at a time, time-bounded and logged (vipd makes one per instance). */
 #ifndef VIPD_NOTIFY_H
 #define VIPD_NOTIFY_H
 

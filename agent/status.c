@@ -7,6 +7,7 @@
 
 #include "agent/health.h"
 #include "agent/instance.h"
+#include "agent/notify.h"
 #include "agent/vips.h"
 #include "agent/status.h"
 
@@ -142,6 +143,23 @@ collision_json(const struct vipd_collision *col)
 	    "last_seen", vipd_wall_str(&col->at, at, sizeof(at)));
 }
 
+/* The instance's own notify queue; null without scripts. */
+static json_t *
+notify_json(const struct vipd_instance *inst)
+{
+	struct notify_stats st;
+
+	if (inst->notify == NULL)
+		return json_null();
+	notify_get_stats(inst->notify, &st);
+	return json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:b}",
+	    "timeout_s", (int)inst->conf->notify_script_timeout_s,
+	    "runs", (json_int_t)st.runs, "failed", (json_int_t)st.failed,
+	    "timeouts", (json_int_t)st.timeouts,
+	    "dropped", (json_int_t)st.dropped, "queued", (json_int_t)st.queued,
+	    "running", st.running);
+}
+
 static json_t *
 instance_json(const struct vipd_instance *inst)
 {
@@ -183,6 +201,7 @@ instance_json(const struct vipd_instance *inst)
 	    json_string(inst->misconfig) : json_null());
 	json_object_set_new(o, "vrid_collision",
 	    collision_json(&inst->collision));
+	json_object_set_new(o, "notify", notify_json(inst));
 	json_object_set_new(o, "health", vipd_health_json(inst));
 	json_object_set_new(o, "last_transition", transition_json(&inst->last));
 	json_object_set_new(o, "transitions", transitions_json(inst));

@@ -159,6 +159,9 @@ struct vipd_instance {
 	const char *why;		/* reason for the next transition */
 	char **notify_argv[5];		/* split notify_master, _backup,
 					 * _fault, _stop, notify; NULL = none */
+	/* Its own script queue and timeout: a hanging script of one
+	 * instance does not hold back another's. NULL: no scripts. */
+	struct notify *notify;
 	struct loop_timer garp_refresh_timer;	/* garp_master_refresh */
 	struct loop_timer garp_lower_timer;	/* garp_lower_prio_* */
 	struct loop_timer release_timer;	/* VIPs kept briefly after yielding */
@@ -177,7 +180,6 @@ struct vipd {
 	size_t ninsts;
 	struct vipd_check *checks;	/* parallel to conf->checks */
 	size_t nchecks;
-	struct notify *notify;		/* the notify-script runner */
 	struct vipd_history *history;	/* recent events, for vipctl */
 	struct vipd_metrics_http *metrics;	/* metrics_listen, or NULL */
 	struct timespec started_at;

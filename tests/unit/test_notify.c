@@ -82,6 +82,43 @@ test_timeout_then_next(void **state)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/*
+ * vipd gives each instance its own runner: a hanging script of one must
+ * not hold back another's, and each has its own timeout
+ * (notify_script_timeout).
+ */
+static void
+test_per_instance_runners(void **state)
+{
+	char *file = path("lanes.out");
+	char *argv_b[] = { path("append.sh"), "b", file, "0.2", NULL };
+	struct notify *other;
+	struct ctx c;
+
+	(void)state;
+	ctx_init(&c, 1500);
+	other = notify_new(c.l, 5000);
+	assert_non_null(other);
+	notify_set_hook(other, hook, &c);
+	/* VI_1 hangs until its own timeout; VI_2 is not queued behind it. */
+	assert_int_equal(enq(&c, "notify_master", "VI_1", path("sleep.sh"),
+	    NULL, NULL, NULL), 0);
+	assert_int_equal(notify_enqueue(other, "notify_backup", "VI_2",
+	    argv_b, NULL), 0);
+	run(&c, 2, 5000);
+	assert_string_equal(c.res[0].instance, "VI_2");
+	assert_int_equal(c.res[0].outcome, NOTIFY_EXITED);
+	assert_int_equal(c.res[0].code, 0);
+	assert_true(c.res[0].ms >= 200);
+	assert_string_equal(slurp(file), "b start\nb end\n");
+	/* VI_1 was killed after its own 1.5 s, not VI_2's 5 s. */
+	assert_string_equal(c.res[1].instance, "VI_1");
+	assert_int_equal(c.res[1].outcome, NOTIFY_TIMEOUT);
+	assert_true(c.res[1].ms >= 1500 && c.res[1].ms < 4000);
+	notify_free(other);
+	ctx_fini(&c);
+}
+
 static void
 test_timeout_escalates_to_sigkill(void **state)
 {
@@ -437,6 +474,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_one_at_a_time),
 		cmocka_unit_test(test_timeout_then_next),
+		cmocka_unit_test(test_per_instance_runners),
 		cmocka_unit_test(test_timeout_escalates_to_sigkill),
 		cmocka_unit_test(test_grandchild_killed),
 		cmocka_unit_test(test_exit_codes_and_spawn_failures),
