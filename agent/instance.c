@@ -302,18 +302,19 @@ release_vips(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
  * Another router acts as Master below our priority (a healed split, or a
  * forged takeover): hosts and switches may have learnt its MAC, so announce
  * the addresses now rather than after garp_lower_prio_delay (which still
- * brings a second set, see vipd_instance_rx). At most one burst a second,
- * so that a flood of such adverts cannot make us flood the link.
+ * brings a second set, see vipd_instance_rx). A forger repeating takeovers
+ * can make them every Skew_Time, so every one is answered, up to a budget
+ * (10 bursts, then 10 a second) that keeps a flood of such adverts from
+ * making us flood the link.
  */
-#define RIVAL_GARP_GAP_US	SEC
-
 static void
 rival_announce(struct vipd_instance *inst, uint64_t now)
 {
-	if (!inst->vips_installed || (inst->rival_garp_at != 0 &&
-	    now - inst->rival_garp_at < RIVAL_GARP_GAP_US))
+	uint64_t missed;
+
+	if (!inst->vips_installed ||
+	    !log_ratelimit_ok(&inst->rival_rl, now, &missed))
 		return;
-	inst->rival_garp_at = now;
 	vipd_vips_announce(inst, inst->conf->garp_lower_prio_repeat);
 }
 
@@ -406,6 +407,8 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	inst->rl.burst = 3;
 	inst->collision_rl.interval_us = 60 * SEC;	/* another VR: lasting */
 	inst->collision_rl.burst = 1;
+	inst->rival_rl.interval_us = SEC / 10;
+	inst->rival_rl.burst = 10;
 	inst->health_ready = c->ntracks == 0;
 	loop_timer_init(&inst->timer, timer_cb, inst);
 	loop_timer_init(&inst->garp_timer, garp_cb, inst);

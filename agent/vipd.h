@@ -152,7 +152,7 @@ struct vipd_instance {
 	char misconfig[160];		/* last misconfigured peer, and how */
 	struct vipd_collision collision;	/* another VR on our VRID */
 	struct log_ratelimit collision_rl;	/* its warnings */
-	uint64_t rival_garp_at;		/* last GARP burst for a rival Master */
+	struct log_ratelimit rival_rl;	/* GARP bursts for rival Masters */
 	bool health_ready;		/* every tracked check has a verdict */
 	bool maintenance;		/* vipctl maintenance on */
 	char maintenance_note[160];	/* outcome of the last handover */

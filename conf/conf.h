@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #define CONF_NAME_MAX		64	/* instance name, router_id, with NUL */
 #define CONF_IFNAME_MAX		16	/* IFNAMSIZ, with NUL */
@@ -49,10 +50,22 @@ struct conf_peer {
 	int family;
 	uint8_t addr[16];
 	/* Accepted TTL / hop limit of its adverts (keepalived's min_ttl,
-	 * max_ttl); 255..255 unless given: an on-link peer. */
+	 * max_ttl); unless given, see conf_peer_min_ttl_default. */
 	uint8_t min_ttl, max_ttl;
 	int line;
 };
+
+/*
+ * min_ttl of a peer line without TTL options (max_ttl is 255): IPv4 255,
+ * an on-link peer, as keepalived sends unicast IPv4 with TTL 255; IPv6 0,
+ * no check, as keepalived sends unicast IPv6 with the system's hop limit
+ * (64) unless told unicast_ttl, so requiring 255 would break a pair.
+ */
+static inline uint8_t
+conf_peer_min_ttl_default(int family)
+{
+	return family == AF_INET6 ? 0 : 255;
+}
 
 /* A track_interface entry. */
 struct conf_track_if {

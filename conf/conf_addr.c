@@ -224,7 +224,7 @@ conf_addr_vip_line(struct conf_parser *p, const struct conf_stmt *st,
  */
 static int
 peer_ttl_opts(struct conf_parser *p, const struct conf_stmt *st,
-    struct conf_peer *peer)
+    struct conf_peer *peer, bool *given)
 {
 	char r[CONF_REPR_MAX];
 	bool min_seen = false, max_seen = false;
@@ -232,6 +232,7 @@ peer_ttl_opts(struct conf_parser *p, const struct conf_stmt *st,
 	size_t i;
 
 	peer->min_ttl = peer->max_ttl = 255;
+	*given = st->argc > 1;
 	if (st->nwords > st->argc) {
 		conf_perr(p, "unicast_peer: too many words");
 		return -1;
@@ -277,15 +278,18 @@ conf_addr_peer_line(struct conf_parser *p, const struct conf_stmt *st)
 	struct conf_instance *in = conf_cur_inst(p);
 	struct conf_peer peer, *np;
 	char r[CONF_REPR_MAX];
+	bool given;
 	size_t i;
 
 	memset(&peer, 0, sizeof(peer));
 	peer.line = st->line;
-	if (peer_ttl_opts(p, st, &peer) < 0)
+	if (peer_ttl_opts(p, st, &peer, &given) < 0)
 		return;
 	if (conf_addr_host(p, "unicast_peer", st->argv[0], &peer.family,
 	    peer.addr) < 0)
 		return;
+	if (!given)
+		peer.min_ttl = conf_peer_min_ttl_default(peer.family);
 	for (i = 0; i < in->npeers; i++)
 		if (in->peers[i].family == peer.family &&
 		    !memcmp(in->peers[i].addr, peer.addr, 16)) {

@@ -201,7 +201,8 @@ print_unicast(FILE *out, const struct conf_instance *in)
 	for (i = 0; i < in->npeers; i++) {
 		fprintf(out, "        ");
 		print_addr(out, in->peers[i].family, in->peers[i].addr);
-		if (in->peers[i].min_ttl != 255 || in->peers[i].max_ttl != 255)
+		if (in->peers[i].min_ttl != conf_peer_min_ttl_default(
+		    in->peers[i].family) || in->peers[i].max_ttl != 255)
 			fprintf(out, " min_ttl %u max_ttl %u",
 			    in->peers[i].min_ttl, in->peers[i].max_ttl);
 		fputc('\n', out);

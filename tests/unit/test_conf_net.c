@@ -53,6 +53,9 @@ static void test_unicast(void **state)
 	assert_addr(AF_INET6, in->unicast_src, "2001:db8::1");
 	assert_int_equal(in->peers[0].family, AF_INET6);
 	assert_addr(AF_INET6, in->peers[0].addr, "2001:db8::2");
+	/* keepalived sends unicast IPv6 with hop limit 64: no check. */
+	assert_int_equal(in->peers[0].min_ttl, 0);
+	assert_int_equal(in->peers[0].max_ttl, 255);
 	assert_round_trip(c);
 	conf_free(c);
 }
