@@ -238,24 +238,27 @@ accept_advert(struct vipd_instance *inst, const struct vrrp_adv *adv,
     const struct vrrp_ipinfo *ip, uint64_t now)
 {
 	int drop = validate(inst, adv, ip, now);
+	bool differs = drop == VIPD_DROP_VERSION ||
+	    drop == VIPD_DROP_INTERVAL || drop == VIPD_DROP_AUTH;
+	enum overlap ov;
 
 	if (drop == VIPD_DROP__MAX)
 		return false;
-	if (drop == VIPD_DROP_VERSION || drop == VIPD_DROP_INTERVAL ||
-	    drop == VIPD_DROP_AUTH) {
+	if (drop >= 0 && !differs) {
+		vipd_instance_drop(inst, drop, ip, now);
+		return false;
+	}
+	/* Another team's pair may differ in version or interval as well. */
+	if ((ov = vips_overlap(inst, adv)) == OVERLAP_NONE) {
+		other_router(inst, adv, ip, now);
+		return false;
+	}
+	if (differs) {
 		inst->cnt.drops[drop]++;
 		misconfigured(inst, adv, ip, drop, now);
 		return false;
 	}
-	if (drop >= 0) {
-		vipd_instance_drop(inst, drop, ip, now);
-		return false;
-	}
-	switch (vips_overlap(inst, adv)) {
-	case OVERLAP_NONE:
-		other_router(inst, adv, ip, now);
-		return false;
-	case OVERLAP_SOME:
+	if (ov == OVERLAP_SOME) {
 		/*
 		 * The same router, misconfigured: obey it, or both hosts
 		 * would be Master for the addresses in common.
@@ -263,10 +266,8 @@ accept_advert(struct vipd_instance *inst, const struct vrrp_adv *adv,
 		inst->cnt.address_list_mismatch++;
 		if (!inst->vipd->conf->skip_check_adv_addr)
 			misconfigured(inst, adv, ip, -1, now);
-		return true;
-	default:
-		return true;
 	}
+	return true;
 }
 
 void

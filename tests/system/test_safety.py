@@ -91,6 +91,14 @@ def test_disjoint_injected_advert_dropped(make_lab):
         assert i["counters"]["drops"]["other_virtual_router"] == sent, i["counters"]
         assert i["vrid_collision"]["addresses"] == ["203.0.113.9"], i
         assert i["vrid_collision"]["adverts"] == sent, i
+    # Another pair speaking VRRPv2 is another router too, not a
+    # misconfigured peer.
+    more = lab.inject("h3", src=ADDR["h3"], prio=254, count=5, interval=0.05,
+                      version=2, adv=1, addrs=["203.0.113.9"])
+    i = lab.instance("h1")
+    assert i["counters"]["drops"]["other_virtual_router"] == sent + more, i["counters"]
+    assert i["counters"]["drops"]["version_mismatch"] == 0, i["counters"]
+    assert i["misconfigured_peer"] is None, i
 
 
 def test_forged_prio0_from_stranger_ignored(make_lab):
