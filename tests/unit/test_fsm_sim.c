@@ -104,6 +104,56 @@ static void test_two_routers(void **state)
 	assert_int_equal(s.rt[1].f.reason, RS(HIGHER_PRIORITY));
 }
 
+/*
+ * A third host forges priority 0 every 10 ms for 20 s: neither router
+ * moves (the Backup ignores resignations not from its Master).
+ */
+static void test_forged_prio0_stranger(void **state)
+{
+	struct sim s;
+	const uint8_t a[4] = { 192, 0, 2, 1 }, b[4] = { 192, 0, 2, 2 };
+	const uint8_t forger[4] = { 192, 0, 2, 66 };
+	enum vrrp_reason why[2];
+	uint64_t end;
+	int k;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	cfg_make(&s.rt[0].c, 3, 200, 10);
+	memcpy(s.rt[0].c.primary_addr, a, 4);
+	cfg_make(&s.rt[1].c, 3, 100, 10);
+	memcpy(s.rt[1].c.primary_addr, b, 4);
+	for (k = 0; k < 2; k++) {
+		vrrp_fsm_init(&s.rt[k].f, &s.rt[k].c);
+		s.up[k] = true;
+		ev(&s.rt[k], VRRP_EV_STARTUP, T0);
+	}
+	sim_run(&s, T0 + 5 * SEC);
+	assert_int_equal(s.rt[0].f.state, ST(MASTER));
+	assert_int_equal(s.rt[1].f.state, ST(BACKUP));
+	why[0] = s.rt[0].f.reason;
+	why[1] = s.rt[1].f.reason;
+	end = s.now + 20 * SEC;
+	while (s.now < end) {
+		sim_run(&s, s.now + 10000);
+		for (k = 0; k < 2; k++) {
+			unsigned act = adv(&s.rt[k], s.now, 0, 10,
+			    forger)->actions;
+
+			assert_int_equal(s.rt[k].r.changed, false);
+			if (k == 1)
+				assert_true(s.rt[1].r.prio0_ignored);
+			/* The Master answers each at once (RFC 9568). */
+			sim_deliver(&s, k, act);
+		}
+	}
+	/* No transition at all: the last ones are still those of startup. */
+	assert_int_equal(s.rt[0].f.state, ST(MASTER));
+	assert_int_equal(s.rt[0].f.reason, why[0]);
+	assert_int_equal(s.rt[1].f.state, ST(BACKUP));
+	assert_int_equal(s.rt[1].f.reason, why[1]);
+}
+
 /* ---- Randomized invariants ---- */
 
 static uint32_t rnd(uint64_t *seed)
@@ -224,6 +274,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_two_routers),
+		T(test_forged_prio0_stranger),
 		T(test_random_invariants),
 	};
 
