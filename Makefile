@@ -58,7 +58,9 @@ TEST_notify_SRCS  := agent/notify.c lib/spawn.c lib/cred.c \
 TEST_notify_user_SRCS := $(TEST_notify_SRCS)
 TEST_cred_SRCS := lib/cred.c
 TEST_postfix_maincf_SRCS    := healthcheck/postfix_conf.c
-TEST_postfix_queue_SRCS     := healthcheck/queue.c lib/loop.c
+TEST_postfix_queue_SRCS     := healthcheck/queue.c healthcheck/queue_walk.c \
+                               healthcheck/queue_check.c lib/loop.c
+TEST_postfix_queue_walk_SRCS := $(TEST_postfix_queue_SRCS)
 TEST_postfix_postqueue_SRCS := healthcheck/postqueue.c healthcheck/queue.c lib/loop.c
 TEST_postfix_master_SRCS    := healthcheck/master.c lib/loop.c
 TEST_smtp_reply_SRCS  := healthcheck/smtp_reply.c

@@ -227,7 +227,7 @@ postfix_setup(struct vipd_check *ck)
 	ck->master = hc_master_start(ck->vipd->loop, ck->queue_dir,
 	    master_recheck_us(ck->conf), master_cb, ck);
 	ck->queue = hc_queue_start(ck->vipd->loop, ck->queue_dir, &lim,
-	    ck->conf->interval_us, queue_cb, ck);
+	    NULL, ck->conf->interval_us, queue_cb, ck);
 	if (ck->master == NULL || ck->queue == NULL) {
 		log_warn("check %s", ck->conf->name);
 		return -1;

@@ -402,7 +402,7 @@ test_queue_periodic(void **state)
 	c.l = loop_new();
 	assert_non_null(c.l);
 	c.start = loop_now();
-	c.q = hc_queue_start(c.l, root, &lim, 200000, qcb, &c);
+	c.q = hc_queue_start(c.l, root, &lim, NULL, 200000, qcb, &c);
 	assert_non_null(c.q);
 	loop_timer_init(&g, guard, c.l);
 	loop_timer_set(c.l, &g, c.start + 5000000);
@@ -415,7 +415,7 @@ test_queue_periodic(void **state)
 	    "queue: oldest incoming message is 2 s old (limit 1 s)");
 	assert_true(c.tripped >= 1000000 && c.tripped < 3500000);
 	loop_timer_cancel(c.l, &g);
-	assert_null(hc_queue_start(c.l, "/", NULL, 0, qcb, &c));
+	assert_null(hc_queue_start(c.l, "/", NULL, NULL, 0, qcb, &c));
 	assert_int_equal(errno, EINVAL);
 	loop_free(c.l);
 	rm_tree(root);
