@@ -15,9 +15,9 @@
 #include "healthcheck/postfix_conf.h"
 
 /*
- * master.pid and the master's state are re-read at a fifth of the check's
- * interval, within 10..100 ms: a SIGSTOP raises no event, and the reads
- * cost microseconds.
+ * master.pid, comm, uid and exe are re-read at a fifth of the check's
+ * interval, within 10..100 ms (a restarted master has a new pid); the run
+ * state alone every master_poll (10 ms): a SIGSTOP raises no event.
  */
 #define MASTER_RECHECK_MIN_US	10000u
 #define MASTER_RECHECK_MAX_US	100000u
@@ -199,12 +199,27 @@ queue_cb(const struct hc_queue_result *r, void *arg)
 	postfix_verdict(ck);
 }
 
+/* daemon_directory/master from main.cf, else Postfix's default. */
+static const char *
+master_exe(const char *config_dir, char *buf, size_t sz)
+{
+	char dir[PATH_MAX];
+
+	if (hc_pfconf_daemon_dir_read(config_dir, dir, sizeof(dir), NULL) < 0)
+		snprintf(dir, sizeof(dir), "%s", HC_PFCONF_DEFAULT_DAEMON_DIR);
+	if ((size_t)snprintf(buf, sz, "%s/master", dir) >= sz)
+		return NULL;
+	return buf;
+}
+
 static int
 postfix_setup(struct vipd_check *ck)
 {
 	const struct conf_check_postfix *c = &ck->conf->postfix;
 	struct hc_queue_limits lim;
+	struct hc_master_conf mc;
 	enum hc_pfconf_err perr = HC_PFCONF_OK;
+	char exe[PATH_MAX];
 
 	if (c->queue_directory[0]) {
 		snprintf(ck->queue_dir, sizeof(ck->queue_dir), "%s",
@@ -224,8 +239,12 @@ postfix_setup(struct vipd_check *ck)
 	lim.max_deferred = c->max_deferred;
 	lim.max_hold = c->max_hold;
 	lim.max_corrupt = c->max_corrupt;
-	ck->master = hc_master_start(ck->vipd->loop, ck->queue_dir,
-	    master_recheck_us(ck->conf), master_cb, ck);
+	mc.interval_us = master_recheck_us(ck->conf);
+	mc.poll_us = c->master_poll_us;
+	mc.uid = HC_MASTER_UID;
+	mc.exe = master_exe(c->config_dir, exe, sizeof(exe));
+	ck->master = hc_master_start(ck->vipd->loop, ck->queue_dir, &mc,
+	    master_cb, ck);
 	ck->queue = hc_queue_start(ck->vipd->loop, ck->queue_dir, &lim,
 	    NULL, ck->conf->interval_us, queue_cb, ck);
 	if (ck->master == NULL || ck->queue == NULL) {
@@ -385,6 +404,26 @@ vipd_health_apply(struct vipd_instance *inst, uint64_t now)
 
 /* What status and explain show. */
 
+/* When the last queue pass ended and what it cost: a huge queue makes
+ * passes slow (paced slices), and the admin should see how slow. */
+static void
+queue_pass_json(json_t *o, const struct hc_queue_result *r)
+{
+	char at[48];
+
+	if (r->finished.tv_sec != 0)
+		json_object_set_new(o, "queue_pass_at",
+		    json_string(vipd_wall_str(&r->finished, at, sizeof(at))));
+	json_object_set_new(o, "queue_pass_ms",
+	    json_real((double)r->pass_us / 1000.0));
+	json_object_set_new(o, "queue_walk_ms",
+	    json_real((double)r->latency_us / 1000.0));
+	json_object_set_new(o, "queue_slices", json_integer(r->slices));
+	if (r->clock_step_ms != 0)
+		json_object_set_new(o, "queue_clock_step_ms",
+		    json_integer(r->clock_step_ms));
+}
+
 static json_t *
 check_json(const struct vipd_check *ck, int weight)
 {
@@ -431,6 +470,7 @@ check_json(const struct vipd_check *ck, int weight)
 		    json_integer(ck->qres.oldest_incoming_age_s));
 		json_object_set_new(o, "oldest_active_age_s",
 		    json_integer(ck->qres.oldest_active_age_s));
+		queue_pass_json(o, &ck->qres);
 	}
 	return o;
 }

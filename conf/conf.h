@@ -117,6 +117,7 @@ struct conf_check_postfix {
 	uint32_t max_deferred;
 	uint32_t max_hold;
 	uint32_t max_corrupt;
+	uint64_t master_poll_us;	/* run-state re-read of the master */
 };
 
 /*

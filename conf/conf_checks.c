@@ -27,6 +27,9 @@
 #define AGE_MAX_S		31536000	/* a year */
 #define COUNT_MAX		100000000
 #define RISE_FALL_MAX		255
+#define MASTER_POLL_US		10000
+#define MASTER_POLL_MIN_US	1000
+#define MASTER_POLL_MAX_US	1000000
 
 #define SECS(buf, us)	conf_lex_fmt_seconds((buf), sizeof(buf), (us))
 
@@ -82,6 +85,7 @@ add_check(struct conf_parser *p, const char *name, enum conf_check_type type)
 	} else {
 		ch->postfix.max_incoming_age_s = INCOMING_AGE_S;
 		ch->postfix.max_active_age_s = ACTIVE_AGE_S;
+		ch->postfix.master_poll_us = MASTER_POLL_US;
 	}
 	return ch;
 }
@@ -294,6 +298,14 @@ kw_pf_limit(struct conf_parser *p, const struct conf_stmt *st)
 	return 0;
 }
 
+static int
+kw_pf_master_poll(struct conf_parser *p, const struct conf_stmt *st)
+{
+	conf_val_seconds(p, st->argv[0], st->argv[1], MASTER_POLL_MIN_US,
+	    MASTER_POLL_MAX_US, &cur_check(p)->postfix.master_poll_us);
+	return 0;
+}
+
 #define KW(n, fn)	{ n, CONF_BLK_NONE, 1, 1, fn }
 
 const struct conf_kw conf_kw_smtp_check[] = {
@@ -329,6 +341,7 @@ const struct conf_kw conf_kw_postfix_check[] = {
 	[CONF_PK_MAX_DEFERRED] = KW("max_deferred", kw_pf_limit),
 	[CONF_PK_MAX_HOLD] = KW("max_hold", kw_pf_limit),
 	[CONF_PK_MAX_CORRUPT] = KW("max_corrupt", kw_pf_limit),
+	[CONF_PK_MASTER_POLL] = KW("master_poll", kw_pf_master_poll),
 	[CONF_PK_END] = { NULL, CONF_BLK_NONE, 0, 0, NULL },
 };
 

@@ -138,6 +138,9 @@ print_postfix(FILE *out, const struct conf_check_postfix *pf)
 	    "    max_deferred %u\n    max_hold %u\n    max_corrupt %u\n",
 	    pf->max_incoming_age_s, pf->max_active_age_s, pf->max_deferred,
 	    pf->max_hold, pf->max_corrupt);
+	fprintf(out, "    master_poll ");
+	print_us(out, pf->master_poll_us);
+	fputc('\n', out);
 }
 
 static void

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-/* Postfix master liveness: master.pid, a pidfd in the loop, /proc comm and run state. */
+/* Postfix master liveness: master.pid, a pidfd in the loop, /proc comm, uid, exe and run state. */
 #include <sys/epoll.h>
 #include <sys/syscall.h>
+#include <sys/types.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,12 @@
 struct hc_master {
 	struct loop *loop;
 	struct loop_timer timer;
+	struct loop_timer poll;
 	uint64_t interval_us;
+	uint64_t poll_us;
+	uid_t uid;
+	int statfd;		/* /proc/pid/stat of the watched master; -1 */
+	bool stopped;		/* the last state read was T */
 	void (*cb)(const struct hc_master_result *, void *);
 	void *arg;
 	int pidfd;		/* -1, or a pidfd for pid in the loop */
@@ -26,6 +32,7 @@ struct hc_master {
 	bool no_pidfd;		/* kernel without pidfd_open: poll only */
 	struct hc_master_result res;
 	char pidfile[PATH_MAX];
+	char exe[PATH_MAX];	/* "" = not checked */
 };
 
 static bool
@@ -72,6 +79,49 @@ hc_master_parse_state(const char *buf, size_t len, char *state)
 	return true;
 }
 
+bool
+hc_master_parse_uid(const char *buf, size_t len, uid_t *uid)
+{
+	static const char key[] = "Uid:";
+	size_t i = 0, k = sizeof(key) - 1;
+	unsigned long v = 0;
+	bool digits = false;
+
+	for (;;) {
+		if (len - i >= k && memcmp(buf + i, key, k) == 0)
+			break;
+		while (i < len && buf[i] != '\n')
+			i++;
+		if (i++ >= len)
+			return false;
+	}
+	for (i += k; i < len && (buf[i] == ' ' || buf[i] == '\t'); i++)
+		;
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		v = v * 10 + (unsigned long)(buf[i] - '0');
+		if (v > UINT32_MAX)
+			return false;
+		digits = true;
+	}
+	if (!digits || (i < len && buf[i] != '\t' && buf[i] != ' ' &&
+	    buf[i] != '\n'))
+		return false;
+	*uid = (uid_t)v;
+	return true;
+}
+
+bool
+hc_master_exe_is(const char *link, size_t len, const char *want)
+{
+	static const char del[] = " (deleted)";
+	size_t wl = strlen(want), dl = sizeof(del) - 1;
+
+	if (len == wl)
+		return memcmp(link, want, wl) == 0;
+	return len == wl + dl && memcmp(link, want, wl) == 0 &&
+	    memcmp(link + wl, del, dl) == 0;
+}
+
 /* Read up to sz - 1 bytes of a small file, NUL-terminated; -1 + errno. */
 static ssize_t
 read_small(const char *path, char *buf, size_t sz)
@@ -110,6 +160,10 @@ set_result(struct hc_master *m, enum hc_class cls, const char *fmt, ...)
 static void
 drop_pidfd(struct hc_master *m)
 {
+	if (m->statfd >= 0)
+		close(m->statfd);
+	m->statfd = -1;
+	m->stopped = false;
 	if (m->pidfd < 0)
 		return;
 	loop_del_fd(m->loop, m->pidfd);
@@ -165,15 +219,86 @@ watch_pid(struct hc_master *m, pid_t pid)
 	return true;
 }
 
+/* The run state from the kept /proc/PID/stat fd: 'X' once it is gone. */
+static char
+read_state(struct hc_master *m)
+{
+	char buf[512], state;
+	ssize_t n;
+
+	if (m->statfd < 0)
+		return 'X';
+	do
+		n = pread(m->statfd, buf, sizeof(buf) - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 || !hc_master_parse_state(buf, (size_t)n, &state))
+		return 'X';	/* ESRCH: the process is gone */
+	return state;
+}
+
+/* Set the result from a state letter; false if the master is gone. */
+static bool
+state_result(struct hc_master *m, pid_t pid, char state)
+{
+	if (state == 'Z' || state == 'X' || state == 'x') {
+		set_result(m, HC_FAILED, "postfix master (pid %d) exited",
+		    (int)pid);
+		return false;
+	}
+	m->stopped = state == 'T' || state == 't';
+	if (m->stopped)
+		set_result(m, HC_FAILED, "postfix master (pid %d) is stopped",
+		    (int)pid);
+	else
+		set_result(m, HC_OK, "postfix master (pid %d) is running",
+		    (int)pid);
+	return true;
+}
+
+/* Real uid and executable: a stale master.pid can name any process. */
+static bool
+check_owner(struct hc_master *m, pid_t pid)
+{
+	char path[64], buf[2048];
+	ssize_t n;
+	uid_t uid;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((n = read_small(path, buf, sizeof(buf))) < 0 ||
+	    !hc_master_parse_uid(buf, (size_t)n, &uid)) {
+		set_result(m, HC_FAILED, "postfix master (pid %d) is not "
+		    "running", (int)pid);
+		return false;
+	}
+	if (uid != m->uid) {
+		set_result(m, HC_FAILED, "no postfix master: pid %d in %s "
+		    "runs as uid %u, not %u", (int)pid, m->pidfile,
+		    (unsigned)uid, (unsigned)m->uid);
+		return false;
+	}
+	if (m->exe[0] == '\0')
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	/* EACCES without CAP_SYS_PTRACE; ENOENT for a zombie: not ours to
+	 * judge, comm, uid and the state still are. */
+	if ((n = readlink(path, buf, sizeof(buf) - 1)) < 0 ||
+	    hc_master_exe_is(buf, (size_t)n, m->exe))
+		return true;
+	buf[n] = '\0';
+	set_result(m, HC_FAILED, "no postfix master: pid %d in %s runs "
+	    "%.64s, not %.64s", (int)pid, m->pidfile, buf, m->exe);
+	return false;
+}
+
 /*
- * Check comm and state of pid (after the pidfd was opened, so a pid
- * reused since then is caught). True if the master is there (running or
- * stopped).
+ * Check comm, uid, exe and state of pid (after the pidfd was opened, so a
+ * pid reused since then is caught). True if the master is there (running
+ * or stopped); its /proc/PID/stat stays open for the poll.
  */
 static bool
 check_proc(struct hc_master *m, pid_t pid)
 {
-	char path[64], buf[1024], state;
+	char path[64], buf[64];
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
@@ -189,22 +314,13 @@ check_proc(struct hc_master *m, pid_t pid)
 		    "\"%.32s\"", (int)pid, m->pidfile, buf);
 		return false;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((n = read_small(path, buf, sizeof(buf))) < 0 ||
-	    !hc_master_parse_state(buf, (size_t)n, &state))
-		state = 'X';	/* vanished between the two reads */
-	if (state == 'Z' || state == 'X' || state == 'x') {
-		set_result(m, HC_FAILED, "postfix master (pid %d) exited",
-		    (int)pid);
+	if (!check_owner(m, pid))
 		return false;
+	if (m->statfd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		m->statfd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	}
-	if (state == 'T' || state == 't')
-		set_result(m, HC_FAILED, "postfix master (pid %d) is stopped",
-		    (int)pid);
-	else
-		set_result(m, HC_OK, "postfix master (pid %d) is running",
-		    (int)pid);
-	return true;
+	return state_result(m, pid, read_state(m));
 }
 
 static void
@@ -247,13 +363,41 @@ master_tick(struct loop_timer *t, uint64_t now, void *arg)
 	m->cb(&m->res, m->arg);	/* last: cb may stop us */
 }
 
+/*
+ * Between full checks: only the run state, and a callback only when it
+ * changes, so that a 10 ms poll costs one pread of /proc/PID/stat.
+ */
+static void
+master_poll(struct loop_timer *t, uint64_t now, void *arg)
+{
+	struct hc_master *m = arg;
+	bool was_stopped = m->stopped, was_ok = m->res.cls == HC_OK;
+	char state;
+
+	(void)t;
+	loop_timer_set(m->loop, &m->poll, now + m->poll_us);
+	if (m->statfd < 0 || (!was_ok && !was_stopped))
+		return;		/* nothing to watch, or failing for a reason
+				 * only the full check can clear */
+	state = read_state(m);
+	if (!state_result(m, m->pid, state))
+		drop_pidfd(m);
+	else if (m->stopped == was_stopped)
+		return;
+	m->res.pid = m->pid;
+	m->res.latency_us = loop_now() - now;
+	m->cb(&m->res, m->arg);	/* last: cb may stop us */
+}
+
 struct hc_master *
-hc_master_start(struct loop *l, const char *queue_dir, uint64_t interval_us,
+hc_master_start(struct loop *l, const char *queue_dir,
+    const struct hc_master_conf *c,
     void (*cb)(const struct hc_master_result *, void *), void *arg)
 {
 	struct hc_master *m;
 
-	if (interval_us == 0 || cb == NULL) {
+	if (c == NULL || c->interval_us == 0 || c->poll_us == 0 ||
+	    cb == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -265,13 +409,21 @@ hc_master_start(struct loop *l, const char *queue_dir, uint64_t interval_us,
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
+	if (c->exe != NULL && realpath(c->exe, m->exe) == NULL)
+		snprintf(m->exe, sizeof(m->exe), "%s", c->exe);
 	m->loop = l;
-	m->interval_us = interval_us;
+	m->interval_us = c->interval_us;
+	m->poll_us = c->poll_us;
+	m->uid = c->uid;
 	m->cb = cb;
 	m->arg = arg;
 	m->pidfd = -1;
+	m->statfd = -1;
 	loop_timer_init(&m->timer, master_tick, m);
-	if (loop_timer_set(l, &m->timer, loop_now()) < 0) {
+	loop_timer_init(&m->poll, master_poll, m);
+	if (loop_timer_set(l, &m->timer, loop_now()) < 0 ||
+	    loop_timer_set(l, &m->poll, loop_now() + m->poll_us) < 0) {
+		loop_timer_cancel(l, &m->timer);
 		free(m);
 		return NULL;
 	}
@@ -284,6 +436,7 @@ hc_master_stop(struct hc_master *m)
 	if (m == NULL)
 		return;
 	loop_timer_cancel(m->loop, &m->timer);
+	loop_timer_cancel(m->loop, &m->poll);
 	drop_pidfd(m);
 	free(m);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Postfix master liveness: master.pid, a pidfd in the loop, /proc comm and run state. */
+/* Postfix master liveness: master.pid, a pidfd in the loop, /proc comm, uid, exe and run state. */
 #ifndef VIPD_HC_MASTER_H
 #define VIPD_HC_MASTER_H
 
@@ -34,20 +34,50 @@ bool hc_master_parse_pid(const char *buf, size_t len, pid_t *pid);
  */
 bool hc_master_parse_state(const char *buf, size_t len, char *state);
 
+/*
+ * The real uid from /proc/PID/status contents (the "Uid:" line: real,
+ * effective, saved, fs). Pure. Returns true and sets *uid if found.
+ */
+bool hc_master_parse_uid(const char *buf, size_t len, uid_t *uid);
+
+/*
+ * Whether readlink(/proc/PID/exe) text link[0..len) names want: equal, or
+ * equal plus " (deleted)" (the binary was replaced by a package upgrade
+ * while the master runs on). Pure.
+ */
+bool hc_master_exe_is(const char *link, size_t len, const char *want);
+
+/* Postfix's master runs as root, from daemon_directory/master. */
+#define HC_MASTER_UID		0
+/* The run-state poll: a stopped master raises no event. */
+#define HC_MASTER_DEF_POLL_US	10000
+
+struct hc_master_conf {
+	uint64_t interval_us;	/* full check: master.pid, comm, uid, exe */
+	uint64_t poll_us;	/* run state from a kept /proc/PID/stat fd */
+	uid_t uid;		/* the master's expected real uid */
+	const char *exe;	/* expected executable; NULL: not checked */
+};
+
 struct hc_master;
 
 /*
  * Watch the master of the Postfix instance whose queue directory is
- * queue_dir. At once (from the loop) and then every interval_us it
+ * queue_dir. At once (from the loop) and then every c->interval_us it
  * re-reads queue_dir/pid/master.pid (a stale file stays behind after
  * `postfix stop`), opens a pidfd for a new pid (pidfd_open, Linux >= 5.3;
- * without it only the periodic check runs), checks /proc/PID/comm is
- * "master" and that the process is not stopped (state T) or a zombie.
- * cb gets every periodic result, and also at once when the pidfd reports
- * that the process exited. Returns NULL with errno on failure.
+ * without it only the periodic checks run), and checks that
+ * /proc/PID/comm is "master", that its real uid is c->uid, that
+ * /proc/PID/exe is c->exe (resolved with realpath at start; not checked
+ * when vipd may not read the link) and that it is not stopped (state T)
+ * or a zombie. Between full checks, the state alone is re-read every
+ * c->poll_us from a /proc/PID/stat fd kept open (one pread, a few µs).
+ * cb gets every full check's result, a poll's result only when the
+ * verdict changes, and a result at once when the pidfd reports that the
+ * process exited. Returns NULL with errno on failure.
  */
 struct hc_master *hc_master_start(struct loop *, const char *queue_dir,
-    uint64_t interval_us,
+    const struct hc_master_conf *c,
     void (*cb)(const struct hc_master_result *, void *arg), void *arg);
 
 /* Stop watching, close the pidfd, free; safe from inside cb. NULL ok. */

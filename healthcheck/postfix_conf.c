@@ -299,18 +299,18 @@ hc_pfconf_lookup(const char *buf, size_t len, const char *name,
 	return e;
 }
 
-enum hc_pfconf_err
-hc_pfconf_queue_dir(const char *buf, size_t len, const char *config_dir,
-    char *out, size_t outsz)
+/* An absolute directory parameter, dflt when unset. */
+static enum hc_pfconf_err
+dir_param(const char *buf, size_t len, const char *name, const char *dflt,
+    const char *config_dir, char *out, size_t outsz)
 {
 	enum hc_pfconf_err e;
 
-	e = hc_pfconf_lookup(buf, len, "queue_directory", config_dir, out,
-	    outsz);
+	e = hc_pfconf_lookup(buf, len, name, config_dir, out, outsz);
 	if (e == HC_PFCONF_NOTFOUND) {
-		if (strlen(HC_PFCONF_DEFAULT_QUEUE_DIR) >= outsz)
+		if (strlen(dflt) >= outsz)
 			return HC_PFCONF_TOOLONG;
-		strcpy(out, HC_PFCONF_DEFAULT_QUEUE_DIR);
+		strcpy(out, dflt);
 		return HC_PFCONF_OK;
 	}
 	if (e == HC_PFCONF_OK && out[0] != '/') {
@@ -318,6 +318,22 @@ hc_pfconf_queue_dir(const char *buf, size_t len, const char *config_dir,
 		return HC_PFCONF_RELATIVE;
 	}
 	return e;
+}
+
+enum hc_pfconf_err
+hc_pfconf_queue_dir(const char *buf, size_t len, const char *config_dir,
+    char *out, size_t outsz)
+{
+	return dir_param(buf, len, "queue_directory",
+	    HC_PFCONF_DEFAULT_QUEUE_DIR, config_dir, out, outsz);
+}
+
+enum hc_pfconf_err
+hc_pfconf_daemon_dir(const char *buf, size_t len, const char *config_dir,
+    char *out, size_t outsz)
+{
+	return dir_param(buf, len, "daemon_directory",
+	    HC_PFCONF_DEFAULT_DAEMON_DIR, config_dir, out, outsz);
 }
 
 /* Read a whole regular file of at most HC_PFCONF_FILE_MAX bytes. */
@@ -362,8 +378,9 @@ fail:
 	return NULL;
 }
 
-int
-hc_pfconf_queue_dir_read(const char *config_dir, char *out, size_t outsz,
+static int
+read_dir_param(const char *config_dir, enum hc_pfconf_err (*fn)(const char *,
+    size_t, const char *, char *, size_t), char *out, size_t outsz,
     enum hc_pfconf_err *perr)
 {
 	char path[PATH_MAX];
@@ -382,7 +399,7 @@ hc_pfconf_queue_dir_read(const char *config_dir, char *out, size_t outsz,
 	}
 	if ((buf = slurp(path, &len)) == NULL)
 		return -1;
-	e = hc_pfconf_queue_dir(buf, len, config_dir, out, outsz);
+	e = fn(buf, len, config_dir, out, outsz);
 	free(buf);
 	if (perr != NULL)
 		*perr = e;
@@ -391,4 +408,20 @@ hc_pfconf_queue_dir_read(const char *config_dir, char *out, size_t outsz,
 		return -1;
 	}
 	return 0;
+}
+
+int
+hc_pfconf_queue_dir_read(const char *config_dir, char *out, size_t outsz,
+    enum hc_pfconf_err *perr)
+{
+	return read_dir_param(config_dir, hc_pfconf_queue_dir, out, outsz,
+	    perr);
+}
+
+int
+hc_pfconf_daemon_dir_read(const char *config_dir, char *out, size_t outsz,
+    enum hc_pfconf_err *perr)
+{
+	return read_dir_param(config_dir, hc_pfconf_daemon_dir, out, outsz,
+	    perr);
 }

@@ -7,6 +7,8 @@
 
 #define HC_PFCONF_DEFAULT_QUEUE_DIR	"/var/spool/postfix"
 #define HC_PFCONF_DEFAULT_CONFIG_DIR	"/etc/postfix"
+/* Debian's (and Postfix's usual) compiled-in daemon_directory. */
+#define HC_PFCONF_DEFAULT_DAEMON_DIR	"/usr/lib/postfix/sbin"
 /* Longest parameter value (after joining continuation lines) we accept. */
 #define HC_PFCONF_VALUE_MAX	1024
 /* Deepest chain of $name references followed before giving up. */
@@ -57,6 +59,17 @@ enum hc_pfconf_err hc_pfconf_queue_dir(const char *buf, size_t len,
  * rejects, with *perr set when perr is not NULL; EFBIG for a huge file).
  */
 int hc_pfconf_queue_dir_read(const char *config_dir, char *out,
+    size_t outsz, enum hc_pfconf_err *perr);
+
+/*
+ * daemon_directory (where the master binary lives), like
+ * hc_pfconf_queue_dir; HC_PFCONF_DEFAULT_DAEMON_DIR when unset. Pure.
+ */
+enum hc_pfconf_err hc_pfconf_daemon_dir(const char *buf, size_t len,
+    const char *config_dir, char *out, size_t outsz);
+
+/* Read config_dir/main.cf and resolve daemon_directory, as above. */
+int hc_pfconf_daemon_dir_read(const char *config_dir, char *out,
     size_t outsz, enum hc_pfconf_err *perr);
 
 #endif

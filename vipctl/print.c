@@ -214,6 +214,13 @@ print_check(const json_t *ck, FILE *out)
 		if (json_is_integer(v) && json_integer_value(v) >= 0)
 			fprintf(out, ", oldest active %s s",
 			    scalar(v, a, sizeof(a)));
+		v = json_object_get(ck, "queue_pass_ms");
+		if (json_is_number(v) && json_is_string(json_object_get(ck,
+		    "queue_pass_at")))
+			fprintf(out, "; last pass %s, %.0f ms in %s slices",
+			    field(ck, "queue_pass_at", a, sizeof(a)),
+			    json_number_value(v), field(ck, "queue_slices",
+			    why, sizeof(why)));
 	}
 	fputc('\n', out);
 }

@@ -98,6 +98,7 @@ static void test_seed_backup_print(void **state)
 		"    max_deferred 0\n"
 		"    max_hold 0\n"
 		"    max_corrupt 0\n"
+		"    master_poll 0.01\n"
 		"    interval 1\n"
 		"    rise 1\n"
 		"    fall 1\n"

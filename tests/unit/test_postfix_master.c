@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +92,10 @@ fake_master(const char *qdir)
 
 struct mctx {
 	struct loop *l;
+	uint64_t poll_us;	/* 0: the interval */
+	uid_t uid;		/* expected uid: ours + uid_off */
+	int uid_off;
+	const char *exe;	/* NULL: our own binary */
 	struct hc_master *m;
 	const char *qdir;
 	int phase, n;
@@ -146,8 +151,19 @@ master_loop(struct mctx *c, struct loop_timer *g, uint64_t interval,
 	assert_non_null(c->l = loop_new());
 	loop_timer_init(g, guard, c->l);
 	loop_timer_set(c->l, g, loop_now() + 5000000);
-	assert_non_null(c->m = hc_master_start(c->l, c->qdir, interval, cb,
-	    c));
+	char self[PATH_MAX];
+	ssize_t n;
+	struct hc_master_conf mc = { .interval_us = interval,
+	    .poll_us = c->poll_us ? c->poll_us : interval,
+	    .uid = geteuid() + (uid_t)c->uid_off, .exe = c->exe };
+
+	/* The fake masters are forks of this test binary. */
+	assert_true((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) >
+	    0);
+	self[n] = '\0';
+	if (mc.exe == NULL)
+		mc.exe = self;
+	assert_non_null(c->m = hc_master_start(c->l, c->qdir, &mc, cb, c));
 	assert_int_equal(loop_run(c->l), 0);
 	loop_timer_cancel(c->l, g);
 	hc_master_stop(c->m);
@@ -295,6 +311,125 @@ test_master_absent(void **state)
 	rm_tree(root);
 }
 
+static void
+test_master_parse_owner(void **state)
+{
+	uid_t uid = 7;
+
+	(void)state;
+	assert_true(hc_master_parse_uid(S("Name:\tmaster\nUmask:\t0022\n"
+	    "State:\tS (sleeping)\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"),
+	    &uid));
+	assert_int_equal(uid, 0);
+	assert_true(hc_master_parse_uid(S("Uid:\t102\t0\t0\t0\n"), &uid));
+	assert_int_equal(uid, 102);
+	/* "Uid:" only at a line start; digits required; no overflow. */
+	assert_false(hc_master_parse_uid(S("Name:\tUid: 0\n"), &uid));
+	assert_false(hc_master_parse_uid(S("Uid:\t\n"), &uid));
+	assert_false(hc_master_parse_uid(S("Uid:\t12x\n"), &uid));
+	assert_false(hc_master_parse_uid(S("Uid:\t99999999999\t0\n"), &uid));
+	assert_false(hc_master_parse_uid(S(""), &uid));
+	assert_false(hc_master_parse_uid(S("Gid:\t0\n"), &uid));
+	assert_int_equal(uid, 102);
+	assert_true(hc_master_exe_is(S("/usr/lib/postfix/sbin/master"),
+	    "/usr/lib/postfix/sbin/master"));
+	/* Replaced by a package upgrade while running. */
+	assert_true(hc_master_exe_is(S("/usr/lib/postfix/sbin/master "
+	    "(deleted)"), "/usr/lib/postfix/sbin/master"));
+	assert_false(hc_master_exe_is(S("/tmp/master"),
+	    "/usr/lib/postfix/sbin/master"));
+	assert_false(hc_master_exe_is(S("/usr/lib/postfix/sbin/master2"),
+	    "/usr/lib/postfix/sbin/master"));
+	assert_false(hc_master_exe_is(S("/usr/lib/postfix/sbin/master "
+	    "(deletex)"), "/usr/lib/postfix/sbin/master"));
+	assert_false(hc_master_exe_is(S("/usr/lib/postfix/sbin/maste"),
+	    "/usr/lib/postfix/sbin/master"));
+}
+
+/* A process called "master" with the wrong uid or executable is not
+ * Postfix's master (a stale master.pid naming a reused pid). */
+static void
+test_master_impostor(void **state)
+{
+	struct mctx c = { 0 };
+	struct loop_timer g;
+	char root[64], want[600];
+	pid_t pid;
+
+	(void)state;
+	make_dirs(root);
+	pid = fake_master(root);
+	c.qdir = root;
+	c.uid_off = 1;
+	master_loop(&c, &g, 1000000, one_cb);
+	snprintf(want, sizeof(want), "no postfix master: pid %d in "
+	    "%s/pid/master.pid runs as uid %u, not %u", (int)pid, root,
+	    (unsigned)geteuid(), (unsigned)geteuid() + 1);
+	assert_string_equal(c.r.reason, want);
+	assert_int_equal(c.r.cls, HC_FAILED);
+	memset(&c, 0, sizeof(c));
+	c.qdir = root;
+	c.exe = "/usr/lib/postfix/sbin/master";
+	master_loop(&c, &g, 1000000, one_cb);
+	assert_int_equal(c.r.cls, HC_FAILED);
+	snprintf(want, sizeof(want), "no postfix master: pid %d in "
+	    "%s/pid/master.pid runs ", (int)pid, root);
+	assert_memory_equal(c.r.reason, want, strlen(want));
+	assert_non_null(strstr(c.r.reason, "test_postfix_master, not "
+	    "/usr/lib/postfix/sbin/master"));
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	rm_tree(root);
+}
+
+/* Full checks every 10 s: only the poll can see SIGSTOP and SIGCONT. */
+static void
+poll_cb(const struct hc_master_result *r, void *arg)
+{
+	struct mctx *c = arg;
+	int st;
+
+	switch (c->phase++) {
+	case 0:
+		expect(r, HC_OK, c->pid[0], "is running");
+		kill(c->pid[0], SIGSTOP);
+		assert_int_equal(waitpid(c->pid[0], &st, WUNTRACED), c->pid[0]);
+		c->killed_at = loop_now();
+		break;
+	case 1:
+		c->seen_after = loop_now() - c->killed_at;
+		expect(r, HC_FAILED, c->pid[0], "is stopped");
+		kill(c->pid[0], SIGCONT);
+		assert_int_equal(waitpid(c->pid[0], &st, WCONTINUED),
+		    c->pid[0]);
+		break;
+	default:
+		expect(r, HC_OK, c->pid[0], "is running");
+		loop_stop(c->l);
+	}
+}
+
+static void
+test_master_poll(void **state)
+{
+	struct mctx c = { 0 };
+	struct loop_timer g;
+	char root[64];
+
+	(void)state;
+	make_dirs(root);
+	c.qdir = root;
+	c.poll_us = 5000;
+	c.pid[0] = fake_master(root);
+	master_loop(&c, &g, 10000000, poll_cb);
+	assert_int_equal(c.phase, 3);
+	/* Polled every 5 ms; 2 s of slack for a loaded, sanitized run. */
+	assert_true(c.seen_after < 2000000);
+	kill(c.pid[0], SIGKILL);
+	assert_int_equal(waitpid(c.pid[0], NULL, 0), c.pid[0]);
+	rm_tree(root);
+}
+
 int
 main(void)
 {
@@ -303,6 +438,9 @@ main(void)
 		cmocka_unit_test(test_master_exit),
 		cmocka_unit_test(test_master_lifecycle),
 		cmocka_unit_test(test_master_absent),
+		cmocka_unit_test(test_master_parse_owner),
+		cmocka_unit_test(test_master_impostor),
+		cmocka_unit_test(test_master_poll),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
