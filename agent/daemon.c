@@ -173,7 +173,28 @@ setup_ifaces(struct vipd *v)
 	return 0;
 }
 
-/* script_user, or keepalived's default: keepalived_script, else root. */
+static bool
+has_scripts(const struct conf *c)
+{
+	const struct conf_instance *in;
+	size_t i;
+
+	for (i = 0; i < c->ninstances; i++) {
+		in = &c->instances[i];
+		if (in->notify_master != NULL || in->notify_backup != NULL ||
+		    in->notify_fault != NULL || in->notify_stop != NULL ||
+		    in->notify != NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * script_user, or keepalived's default: keepalived_script, else root.
+ * Without scripts there is no one to look up: a lookup of a missing user
+ * falls through to the NSS modules after "files", and loading them (with
+ * libnss_systemd, libm) costs 0.6 MiB of resident memory for nothing.
+ */
 static int
 setup_script_user(struct vipd *v)
 {
@@ -182,6 +203,8 @@ setup_script_user(struct vipd *v)
 	bool fail = false;
 	size_t i;
 
+	if (!has_scripts(v->conf))
+		return 0;
 	if (cred_resolve(v->conf->script_user, v->conf->script_group,
 	    v->conf->enable_script_security, &cred, err, sizeof(err)) < 0)
 		fail = true;
