@@ -193,6 +193,22 @@ hc_queue_verdict(const struct hc_queue_limits *lim, struct hc_queue_result *r)
 
 /* --- Wall-clock steps and ages --- */
 
+void
+hc_queue_hold_on_step(struct hc_queue_result *r, int64_t step_us,
+    const enum hc_class *prev_cls, const char *prev_reason)
+{
+	char why[sizeof(r->reason)];
+
+	r->clock_step_ms = step_us / 1000;
+	if (prev_cls == NULL || r->cls <= *prev_cls)
+		return;
+	snprintf(why, sizeof(why), "%.170s (wall clock stepped by %+lld s; "
+	    "previous verdict held for one pass)", prev_reason,
+	    (long long)(step_us / 1000000));
+	r->cls = *prev_cls;
+	memcpy(r->reason, why, sizeof(why));
+}
+
 int64_t
 hc_queue_clock_step(bool *have, int64_t *offset_us, int64_t wall_us,
     uint64_t mono_us)

@@ -150,6 +150,17 @@ struct hc_queue_anchor {
 int64_t hc_queue_age(struct hc_queue_anchor *, const struct hc_queue_oldest *o,
     int64_t now_wall, uint64_t now_mono_us, int64_t step_s);
 
+/*
+ * A pass judged r after a wall step of step_us (non-zero): note the step
+ * in r, and if r's class is worse than the previous pass's (*prev_cls,
+ * NULL if none), keep the previous class and reason for this pass, saying
+ * so. Newly seen messages are aged as predating the step, which is right
+ * for messages older than it but not for any that arrived in between:
+ * holding one pass covers that. Pure.
+ */
+void hc_queue_hold_on_step(struct hc_queue_result *r, int64_t step_us,
+    const enum hc_class *prev_cls, const char *prev_reason);
+
 /* --- Resumable walk (plumbing) --- */
 
 /*

@@ -35,28 +35,6 @@ struct hc_queue {
 	struct hc_queue_result res;
 };
 
-/*
- * A wall step between two passes: the oldest messages' arrival times are
- * wall times, so their ages could jump by the step. Anchored ages do not
- * move; a message first seen now is taken to predate the step. Should
- * the verdict still get worse, the previous one is held for this pass,
- * which re-baselines; the next pass is judged on its own.
- */
-static void
-hold_on_step(struct hc_queue *hq, struct hc_queue_result *r, int64_t step_us)
-{
-	char why[sizeof(r->reason)];
-
-	r->clock_step_ms = step_us / 1000;
-	if (!hq->have_prev || r->cls <= hq->prev_cls)
-		return;
-	snprintf(why, sizeof(why), "%.170s (wall clock stepped by %+lld s; "
-	    "previous verdict held for one pass)", hq->prev_reason,
-	    (long long)(step_us / 1000000));
-	r->cls = hq->prev_cls;
-	memcpy(r->reason, why, sizeof(why));
-}
-
 /* A pass completed: ages, step check, verdict. */
 static void
 pass_judge(struct hc_queue *hq, struct hc_queue_result *r)
@@ -75,7 +53,8 @@ pass_judge(struct hc_queue *hq, struct hc_queue_result *r)
 	    (int64_t)ts.tv_sec, mono, step_s);
 	hc_queue_verdict(&hq->lim, r);
 	if (step_us != 0)
-		hold_on_step(hq, r, step_us);
+		hc_queue_hold_on_step(r, step_us, hq->have_prev ? &hq->prev_cls :
+		    NULL, hq->prev_reason);
 	hq->have_prev = true;
 	hq->prev_cls = r->cls;
 	snprintf(hq->prev_reason, sizeof(hq->prev_reason), "%.199s",

@@ -267,6 +267,38 @@ test_age_anchor(void **state)
 	assert_int_equal(hc_queue_age(&a, &o, 1050, 97000000, 0), 50);
 }
 
+static void
+test_hold_on_step(void **state)
+{
+	struct hc_queue_result r = { .cls = HC_FAILED };
+	enum hc_class ok = HC_OK, failed = HC_FAILED;
+
+	(void)state;
+	strcpy(r.reason, "queue: oldest incoming message is 3700 s old "
+	    "(limit 300 s)");
+	hc_queue_hold_on_step(&r, 3600000000, &ok, "queue: maildrop 0");
+	assert_int_equal(r.cls, HC_OK);
+	assert_int_equal(r.clock_step_ms, 3600000);
+	assert_string_equal(r.reason, "queue: maildrop 0 (wall clock stepped "
+	    "by +3600 s; previous verdict held for one pass)");
+	/* Not worse than before, or nothing before: the verdict stands. */
+	r.cls = HC_FAILED;
+	strcpy(r.reason, "x");
+	hc_queue_hold_on_step(&r, -2000000, &failed, "y");
+	assert_int_equal(r.cls, HC_FAILED);
+	assert_string_equal(r.reason, "x");
+	assert_int_equal(r.clock_step_ms, -2000);
+	hc_queue_hold_on_step(&r, 5000000, NULL, "");
+	assert_int_equal(r.cls, HC_FAILED);
+	assert_string_equal(r.reason, "x");
+	/* DEGRADED after OK is worse too. */
+	r.cls = HC_DEGRADED;
+	hc_queue_hold_on_step(&r, -7000000, &ok, "fine");
+	assert_int_equal(r.cls, HC_OK);
+	assert_string_equal(r.reason, "fine (wall clock stepped by -7 s; "
+	    "previous verdict held for one pass)");
+}
+
 struct pctx {
 	struct loop *l;
 	struct hc_queue *q;
@@ -340,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_walk_changes),
 		cmocka_unit_test(test_clock_step),
 		cmocka_unit_test(test_age_anchor),
+		cmocka_unit_test(test_hold_on_step),
 		cmocka_unit_test(test_queue_paced),
 	};
 
