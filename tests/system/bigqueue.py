@@ -115,12 +115,15 @@ def fill_deferred(queue_dir, n, retry_in=86400, tag=0, uid=None, gid=None):
             qid = "%X%X%010X" % (i & 0xF, tag & 0xF, i)
             h = qid[0]
             arrival = now - 3600 + 3600.0 * i / max(n, 1)
-            fd = os.open(qid, flags, 0o700, dir_fd=dirs[h])
+            # As cleanup does: 0600 while being written, 0700 (complete)
+            # last, after the retry time is set, so that a queue manager
+            # scan in between never takes a half-made or due file.
+            fd = os.open(qid, flags, 0o600, dir_fd=dirs[h])
             try:
                 os.write(fd, queue_file(qid, arrival))
                 os.fchown(fd, uid, gid)
-                os.fchmod(fd, 0o700)    # the umask may have cut it
                 os.utime(fd, (mtime, mtime))
+                os.fchmod(fd, 0o700)
             finally:
                 os.close(fd)
             ids.append(qid)
