@@ -22,7 +22,7 @@ exists(const struct vipd *v, const char *name, char *err, size_t errlen)
 	size_t i;
 
 	for (i = 0; i < v->ninsts; i++)
-		if (selected(&v->insts[i], name))
+		if (selected(v->insts[i], name))
 			return true;
 	snprintf(err, errlen, "no instance named \"%s\"", name);
 	return false;
@@ -38,9 +38,9 @@ vipd_ctl_explain(struct vipd *v, const char *name, char *err, size_t errlen)
 		return NULL;
 	a = json_array();
 	for (i = 0; i < v->ninsts; i++)
-		if (selected(&v->insts[i], name))
+		if (selected(v->insts[i], name))
 			json_array_append_new(a,
-			    vipd_health_explain(&v->insts[i]));
+			    vipd_health_explain(v->insts[i]));
 	return json_pack("{s:o}", "instances", a);
 }
 
@@ -56,7 +56,7 @@ owner_refuses(const struct vipd *v, const char *name, char *err,
 	size_t i;
 
 	for (i = 0; i < v->ninsts; i++) {
-		const struct vipd_instance *inst = &v->insts[i];
+		const struct vipd_instance *inst = v->insts[i];
 
 		if (!selected(inst, name) || inst->conf->priority != 255)
 			continue;
@@ -83,7 +83,7 @@ vipd_ctl_maintenance(struct vipd *v, const char *name, bool on, char *err,
 		return NULL;
 	a = json_array();
 	for (i = 0; i < v->ninsts; i++) {
-		struct vipd_instance *inst = &v->insts[i];
+		struct vipd_instance *inst = v->insts[i];
 		const char *what;
 
 		if (!selected(inst, name))

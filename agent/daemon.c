@@ -12,6 +12,9 @@
 #include "agent/control.h"
 #include "ctl/ctl_proto.h"
 #include "agent/daemon.h"
+#include "agent/dump.h"
+#include "agent/reload.h"
+#include "agent/sdnotify.h"
 #include "agent/health.h"
 #include "agent/history.h"
 #include "agent/metrics_http.h"
@@ -41,7 +44,7 @@ nl_cb(int fd, uint32_t events, void *arg)
 	for (i = 0; i < v->nifaces; i++)
 		vipd_iface_refresh(v, &v->ifaces[i]);
 	for (i = 0; i < v->ninsts; i++)
-		vipd_instance_link(&v->insts[i], now);
+		vipd_instance_link(v->insts[i], now);
 }
 
 static void
@@ -50,16 +53,78 @@ stop_cb(int signo, void *arg)
 	struct vipd *v = arg;
 
 	log_info("received %s, shutting down", strsignal(signo));
+	vipd_sd_stopping(v);
 	loop_stop(v->loop);
+}
+
+/* Reload around systemd's RELOADING=1 / READY=1. */
+static int
+reload(struct vipd *v, json_t **report)
+{
+	int rc;
+
+	vipd_sd_reloading(v);
+	rc = vipd_reload(v, report);
+	vipd_sd_reloaded(v, rc == 0);
+	return rc;
 }
 
 static void
 hup_cb(int signo, void *arg)
 {
+	json_t *report = NULL;
+
 	(void)signo;
-	(void)arg;
-	log_warnx("SIGHUP: reloading is not supported yet; restart vipd "
-	    "to apply a new configuration");
+	reload(arg, &report);
+	json_decref(report);
+}
+
+static void
+usr_cb(int signo, void *arg)
+{
+	if (signo == SIGUSR1)
+		vipd_dump_data(arg);
+	else
+		vipd_dump_stats(arg);
+}
+
+/*
+ * Every signal whose default action ends the process, except the ones a
+ * fault raises synchronously (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS) and
+ * PIPE (ignored: a vipctl that goes away must not stop vipd). glibc
+ * keeps 32 and 33 for itself; SIGRTMIN is past them.
+ */
+static int
+catch_signals(struct vipd *v)
+{
+	static const int stop[] = { SIGTERM, SIGINT, SIGQUIT, SIGALRM,
+	    SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGXCPU, SIGXFSZ, SIGSTKFLT };
+	size_t i;
+	int s;
+
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
+		if (loop_signal(v->loop, stop[i], stop_cb, v) < 0)
+			return -1;
+	for (s = SIGRTMIN; s <= SIGRTMAX; s++)
+		if (loop_signal(v->loop, s, stop_cb, v) < 0)
+			return -1;
+	if (loop_signal(v->loop, SIGHUP, hup_cb, v) < 0 ||
+	    loop_signal(v->loop, SIGUSR1, usr_cb, v) < 0 ||
+	    loop_signal(v->loop, SIGUSR2, usr_cb, v) < 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static json_t *
+ctl_reload(struct vipd *v, char *err, size_t errlen)
+{
+	json_t *report = NULL;
+
+	reload(v, &report);
+	if (report == NULL)
+		snprintf(err, errlen, "reload: out of memory");
+	return report;
 }
 
 static json_t *
@@ -78,6 +143,8 @@ ctl_handler(const struct ctl_request *req, void *arg, char *err,
 		    strcmp(req->mode, "on") == 0, err, errlen);
 	case CTL_CMD_HISTORY:
 		return vipd_ctl_history(v, req, err, errlen);
+	case CTL_CMD_RELOAD:
+		return ctl_reload(v, err, errlen);
 	default:
 		snprintf(err, errlen, "%s: not supported by this vipd",
 		    ctl_cmd_name(req->cmd));
@@ -173,6 +240,20 @@ setup_ifaces(struct vipd *v)
 	return 0;
 }
 
+/* Dumps go beside the control socket: /run/vipd by default. */
+static void
+dump_dir_of(const char *sockpath, char *dir, size_t len)
+{
+	const char *slash = strrchr(sockpath, '/');
+
+	if (slash == NULL)
+		snprintf(dir, len, ".");
+	else if (slash == sockpath)
+		snprintf(dir, len, "/");
+	else
+		snprintf(dir, len, "%.*s", (int)(slash - sockpath), sockpath);
+}
+
 static bool
 has_scripts(const struct conf *c)
 {
@@ -210,8 +291,8 @@ setup_script_user(struct vipd *v)
 	    v->conf->enable_script_security, &cred, err, sizeof(err)) < 0)
 		fail = true;
 	for (i = 0; i < v->ninsts && !fail; i++)
-		if (v->insts[i].notify != NULL &&
-		    notify_set_cred(v->insts[i].notify, &cred) < 0)
+		if (v->insts[i]->notify != NULL &&
+		    notify_set_cred(v->insts[i]->notify, &cred) < 0)
 			fail = true;
 	cred_free(&cred);
 	if (fail) {
@@ -246,6 +327,9 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 
 	v->conf = conf;
 	clock_gettime(CLOCK_REALTIME, &v->started_at);
+	v->loaded_at = v->started_at;
+	if (v->dump_dir[0] == '\0')
+		dump_dir_of(sockpath, v->dump_dir, sizeof(v->dump_dir));
 	/* keepalived's default router_id is the host name. */
 	if (conf->router_id[0] == '\0' &&
 	    gethostname(conf->router_id, sizeof(conf->router_id) - 1) < 0)
@@ -260,13 +344,10 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 		return -1;
 	}
 	if (loop_add_fd(v->loop, nl_monitor_fd(v->nl), EPOLLIN, nl_cb, v) < 0 ||
-	    loop_signal(v->loop, SIGTERM, stop_cb, v) < 0 ||
-	    loop_signal(v->loop, SIGINT, stop_cb, v) < 0 ||
-	    loop_signal(v->loop, SIGHUP, hup_cb, v) < 0) {
+	    catch_signals(v) < 0) {
 		log_warn("event loop setup");
 		return -1;
 	}
-	signal(SIGPIPE, SIG_IGN);
 	if (setup_ifaces(v) < 0)
 		return -1;
 	if ((v->history = vipd_history_new()) == NULL)
@@ -275,10 +356,16 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 	    sizeof(*v->insts));
 	if (v->insts == NULL)
 		return -1;
-	for (i = 0; i < conf->ninstances; i++, v->ninsts++)
-		if (vipd_instance_init(v, &v->insts[i], &conf->instances[i],
-		    vipd_iface_get(v, conf->instances[i].interface)) < 0)
+	for (i = 0; i < conf->ninstances; i++)
+		if ((v->insts[i] = malloc(sizeof(*v->insts[i]))) == NULL)
 			return -1;
+	for (i = 0; i < conf->ninstances; i++, v->ninsts++)
+		if (vipd_instance_init(v, v->insts[i], &conf->instances[i],
+		    vipd_iface_get(v, conf->instances[i].interface)) < 0) {
+			free(v->insts[i]);
+			v->insts[i] = NULL;
+			return -1;
+		}
 	if (setup_script_user(v) < 0)
 		return -1;
 	if (vipd_health_start(v) < 0)
@@ -297,7 +384,10 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 	}
 	now = loop_now();
 	for (i = 0; i < v->ninsts; i++)
-		vipd_instance_start(&v->insts[i], now);
+		vipd_instance_start(v->insts[i], now);
+	if (vipd_sd_start(v) < 0)
+		return -1;
+	vipd_sd_ready(v);
 	return 0;
 }
 
@@ -317,16 +407,16 @@ drain_notify(struct vipd *v)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	start = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
 	for (i = 0; i < v->ninsts; i++) {
-		if (v->insts[i].notify == NULL)
+		if (v->insts[i]->notify == NULL)
 			continue;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		now = (uint64_t)ts.tv_sec * 1000000u +
 		    (uint64_t)ts.tv_nsec / 1000;
 		left = now - start < NOTIFY_DRAIN_TOTAL_US ?
 		    NOTIFY_DRAIN_TOTAL_US - (now - start) : 0;
-		notify_drain(v->insts[i].notify, (uint32_t)(left / 1000));
-		notify_free(v->insts[i].notify);
-		v->insts[i].notify = NULL;
+		notify_drain(v->insts[i]->notify, (uint32_t)(left / 1000));
+		notify_free(v->insts[i]->notify);
+		v->insts[i]->notify = NULL;
 	}
 }
 
@@ -337,8 +427,10 @@ vipd_teardown(struct vipd *v)
 	size_t i;
 
 	for (i = 0; i < v->ninsts; i++)
-		vipd_instance_shutdown(&v->insts[i], now);
+		vipd_instance_shutdown(v->insts[i], now);
+	vipd_reload_drain(v, 5000);
 	drain_notify(v);
+	vipd_sd_stop(v);
 	if (v->loop != NULL)
 		vipd_health_stop(v);
 	if (v->ctl != NULL)
@@ -346,6 +438,9 @@ vipd_teardown(struct vipd *v)
 	vipd_metrics_http_close(v->metrics);
 	for (i = 0; i < v->nifaces; i++)
 		vipd_iface_close(v, &v->ifaces[i]);
+	if (v->insts != NULL)
+		for (i = 0; i < v->conf->ninstances; i++)
+			free(v->insts[i]);
 	free(v->insts);
 	free(v->ifaces);
 	vipd_history_free(v->history);

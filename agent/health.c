@@ -254,33 +254,71 @@ postfix_setup(struct vipd_check *ck)
 	return 0;
 }
 
+struct vipd_check *
+vipd_check_new(struct vipd *v, const struct conf_check *c, bool used)
+{
+	struct vipd_check *ck = calloc(1, sizeof(*ck));
+	int rc = 0;
+
+	if (ck == NULL) {
+		log_warn("check %s", c->name);
+		return NULL;
+	}
+	ck->vipd = v;
+	ck->conf = c;
+	ck->used = used;
+	/* An untracked check is not run: nothing would read its verdicts. */
+	if (used)
+		rc = c->type == CONF_CHECK_SMTP ? smtp_setup(ck) :
+		    postfix_setup(ck);
+	if (rc < 0) {
+		vipd_check_free(v, ck);
+		return NULL;
+	}
+	return ck;
+}
+
+void
+vipd_check_free(struct vipd *v, struct vipd_check *ck)
+{
+	if (ck == NULL)
+		return;
+	if (ck->probe)
+		hc_smtp_probe_cancel(ck->probe);
+	if (ck->timer.cb)
+		loop_timer_cancel(v->loop, &ck->timer);
+	hc_tls_ctx_free(ck->tls);
+	hc_master_stop(ck->master);
+	hc_queue_stop(ck->queue);
+	free(ck);
+}
+
+bool
+vipd_check_tracked(const struct conf *conf, size_t idx)
+{
+	size_t i, k;
+
+	for (i = 0; i < conf->ninstances; i++)
+		for (k = 0; k < conf->instances[i].ntracks; k++)
+			if (conf->instances[i].tracks[k].check == idx)
+				return true;
+	return false;
+}
+
 int
 vipd_health_start(struct vipd *v)
 {
-	size_t i, k;
+	size_t i;
 
 	v->nchecks = v->conf->nchecks;
 	if (v->nchecks == 0)
 		return 0;
 	if ((v->checks = calloc(v->nchecks, sizeof(*v->checks))) == NULL)
 		return -1;
-	for (i = 0; i < v->conf->ninstances; i++)
-		for (k = 0; k < v->conf->instances[i].ntracks; k++)
-			v->checks[v->conf->instances[i].tracks[k].check].used =
-			    true;
-	for (i = 0; i < v->nchecks; i++) {
-		struct vipd_check *ck = &v->checks[i];
-		int rc;
-
-		ck->vipd = v;
-		ck->conf = &v->conf->checks[i];
-		if (!ck->used)
-			continue;
-		rc = ck->conf->type == CONF_CHECK_SMTP ? smtp_setup(ck) :
-		    postfix_setup(ck);
-		if (rc < 0)
+	for (i = 0; i < v->nchecks; i++)
+		if ((v->checks[i] = vipd_check_new(v, &v->conf->checks[i],
+		    vipd_check_tracked(v->conf, i))) == NULL)
 			return -1;
-	}
 	return 0;
 }
 
@@ -289,17 +327,8 @@ vipd_health_stop(struct vipd *v)
 {
 	size_t i;
 
-	for (i = 0; i < v->nchecks; i++) {
-		struct vipd_check *ck = &v->checks[i];
-
-		if (ck->probe)
-			hc_smtp_probe_cancel(ck->probe);
-		if (ck->timer.cb)
-			loop_timer_cancel(v->loop, &ck->timer);
-		hc_tls_ctx_free(ck->tls);
-		hc_master_stop(ck->master);
-		hc_queue_stop(ck->queue);
-	}
+	for (i = 0; i < v->nchecks; i++)
+		vipd_check_free(v, v->checks[i]);
 	free(v->checks);
 	v->checks = NULL;
 	v->nchecks = 0;
@@ -316,7 +345,7 @@ gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
 
 	for (k = 0; k < c->ntracks && n < max; k++, n++) {
 		const struct vipd_check *ck =
-		    &inst->vipd->checks[c->tracks[k].check];
+		    inst->vipd->checks[c->tracks[k].check];
 
 		g[n].name = ck->conf->name;
 		g[n].known = ck->known;
@@ -349,11 +378,11 @@ check_changed(struct vipd_check *ck, uint64_t now)
 	size_t i, k;
 
 	for (i = 0; i < v->ninsts; i++) {
-		const struct conf_instance *c = v->insts[i].conf;
+		const struct conf_instance *c = v->insts[i]->conf;
 
 		for (k = 0; k < c->ntracks; k++)
-			if (&v->checks[c->tracks[k].check] == ck) {
-				vipd_health_apply(&v->insts[i], now);
+			if (v->checks[c->tracks[k].check] == ck) {
+				vipd_health_apply(v->insts[i], now);
 				break;
 			}
 	}
@@ -484,7 +513,7 @@ vipd_health_json(const struct vipd_instance *inst)
 
 	for (k = 0; k < c->ntracks; k++)
 		json_array_append_new(checks, check_json(
-		    &inst->vipd->checks[c->tracks[k].check],
+		    inst->vipd->checks[c->tracks[k].check],
 		    c->tracks[k].weight));
 	return json_pack("{s:b,s:b,s:b,s:s?,s:o}",
 	    "ready", inst->health_ready, "maintenance", inst->maintenance,

@@ -12,6 +12,17 @@ int vipd_health_start(struct vipd *);
 void vipd_health_stop(struct vipd *);
 
 /*
+ * One check, started when used (tracked by an instance); NULL after
+ * logging why. vipd_check_free stops and frees it (NULL is fine).
+ */
+struct vipd_check *vipd_check_new(struct vipd *, const struct conf_check *,
+    bool used);
+void vipd_check_free(struct vipd *, struct vipd_check *);
+
+/* True if some instance of conf tracks conf->checks[idx]. */
+bool vipd_check_tracked(const struct conf *, size_t idx);
+
+/*
  * Re-derive inst's effective priority from its checks and maintenance
  * mode, and tell its state machine. Called on every verdict.
  */

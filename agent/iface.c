@@ -107,7 +107,7 @@ find_instance(struct vipd *v, struct vipd_iface *ifp, uint8_t vrid, int family)
 	size_t i;
 
 	for (i = 0; i < v->ninsts; i++) {
-		struct vipd_instance *inst = &v->insts[i];
+		struct vipd_instance *inst = v->insts[i];
 
 		if (inst->iface == ifp && inst->conf->vrid == vrid &&
 		    inst->conf->family == family)
@@ -272,8 +272,8 @@ iface_changed(struct vipd *v, struct vipd_iface *ifp, uint64_t now)
 	}
 	/* Any instance may track this interface. */
 	for (i = 0; i < v->ninsts; i++) {
-		vipd_instance_link(&v->insts[i], now);
-		vipd_health_apply(&v->insts[i], now);
+		vipd_instance_link(v->insts[i], now);
+		vipd_health_apply(v->insts[i], now);
 	}
 }
 
@@ -302,7 +302,7 @@ addr_event(struct vipd *v, struct vipd_iface *ifp, const struct nl_event *ev,
 
 	if (ev->type == NL_EV_ADDR_DEL)
 		for (k = 0; k < v->ninsts; k++)
-			vipd_instance_addr_gone(&v->insts[k], ev->ifindex,
+			vipd_instance_addr_gone(v->insts[k], ev->ifindex,
 			    &ev->addr, now);
 	/* The primary address may have changed; our own VIPs never are it,
 	 * and their lifetime refreshes come every second. */

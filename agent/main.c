@@ -14,6 +14,7 @@
 #include "conf/conf.h"
 #include "ctl/ctl_proto.h"
 #include "agent/daemon.h"
+#include "agent/privs.h"
 #include "lib/log.h"
 #include "lib/cred.h"
 #include "agent/vipd.h"
@@ -157,7 +158,9 @@ pidfile_open(const char *path)
 	char buf[32];
 	int fd, n;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* Never through a symlink: /run is root's, but a pid file given
+	 * with -p may sit somewhere others can write. */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -1;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -196,6 +199,9 @@ main(int argc, char **argv)
 		conf_free(conf);
 		return bad;
 	}
+	/* daemon() moves us to /: a reload must read the same file. */
+	if (realpath(o.conf, v.conf_path) == NULL)
+		snprintf(v.conf_path, sizeof(v.conf_path), "%s", o.conf);
 	if (geteuid() != 0)
 		fprintf(stderr, "vipd: warning: not running as root; raw "
 		    "sockets and address changes will fail\n");
@@ -213,7 +219,7 @@ main(int argc, char **argv)
 		fatal("pid file %s", o.vrrp_pidfile);
 	log_info("vipd %s starting with %s (%zu instance%s)", VIPD_VERSION,
 	    o.conf, conf->ninstances, conf->ninstances == 1 ? "" : "s");
-	if (vipd_setup(&v, conf, o.sock) == 0) {
+	if (vipd_setup(&v, conf, o.sock) == 0 && vipd_privs_drop(&v) == 0) {
 		if (loop_run(v.loop) == 0)
 			rc = 0;
 		else

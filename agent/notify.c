@@ -474,6 +474,12 @@ start_next(struct notify *n)
 
 /* Public API. */
 
+void
+notify_set_timeout(struct notify *n, uint32_t timeout_ms)
+{
+	n->timeout_ms = timeout_ms ? timeout_ms : NOTIFY_TIMEOUT_DEFAULT_MS;
+}
+
 struct notify *
 notify_new(struct loop *loop, uint32_t timeout_ms)
 {

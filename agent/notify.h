@@ -80,6 +80,9 @@ void notify_free(struct notify *);
  */
 int notify_set_cred(struct notify *, const struct cred *cred);
 
+/* Bound the runs that start from now on (0 = the default, 10 s). */
+void notify_set_timeout(struct notify *, uint32_t timeout_ms);
+
 /*
  * Called after every run (success, failure, timeout, spawn failure or
  * refusal), after the result was logged. The hook may enqueue; it must

@@ -236,7 +236,7 @@ vipd_status_json(const struct vipd *v)
 
 	insts = json_array();
 	for (i = 0; i < v->ninsts; i++)
-		json_array_append_new(insts, instance_json(&v->insts[i]));
+		json_array_append_new(insts, instance_json(v->insts[i]));
 	loop_get_stats(v->loop, &ls);
 	o = json_pack("{s:s,s:i,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I}}",
 	    "version", VIPD_VERSION, "pid", (int)getpid(),
@@ -247,5 +247,11 @@ vipd_status_json(const struct vipd *v)
 	    "late_max_us", (json_int_t)ls.late_max_us,
 	    "late_mean_us", (json_int_t)(ls.timers_fired ?
 	    ls.late_sum_us / ls.timers_fired : 0));
+	if (o != NULL)
+		json_object_set_new(o, "config", json_pack("{s:s,s:s,s:I,s:I}",
+		    "file", v->conf_path,
+		    "loaded_at", vipd_wall_str(&v->loaded_at, at, sizeof(at)),
+		    "reloads", (json_int_t)v->reloads,
+		    "reloads_refused", (json_int_t)v->reloads_failed));
 	return o;
 }

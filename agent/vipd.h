@@ -176,13 +176,24 @@ struct vipd {
 	struct ctl_server *ctl;
 	struct vipd_iface *ifaces;
 	size_t nifaces;
-	struct vipd_instance *insts;
+	struct vipd_instance **insts;	/* each allocated alone: timers,
+					 * probes and scripts keep pointers
+					 * across a reload */
 	size_t ninsts;
-	struct vipd_check *checks;	/* parallel to conf->checks */
+	struct vipd_check **checks;	/* parallel to conf->checks */
 	size_t nchecks;
 	struct vipd_history *history;	/* recent events, for vipctl */
 	struct vipd_metrics_http *metrics;	/* metrics_listen, or NULL */
 	struct timespec started_at;
+	/* The configuration file, and when it was last loaded (status). */
+	char conf_path[CONF_PATH_MAX];
+	struct timespec loaded_at;
+	uint64_t reloads, reloads_failed;
+	char dump_dir[CONF_PATH_MAX];	/* SIGUSR1/SIGUSR2 dumps go here */
+	struct vipd_sd *sd;		/* systemd notification, or NULL */
+	/* Instances a reload removed whose notify_stop may still run. */
+	struct vipd_instance **retired;
+	size_t nretired;
 	uint32_t vip_lifetime_s;	/* VIPs expire unless refreshed */
 	int exit_code;
 };

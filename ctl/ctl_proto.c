@@ -29,6 +29,7 @@ static const struct ctl_cmd_spec {
 	    ARG_MODE, false },
 	[CTL_CMD_HISTORY] = { "history", ARG_INSTANCE | ARG_SINCE | ARG_LIMIT,
 	    0, true },
+	[CTL_CMD_RELOAD] = { "reload", 0, 0, false },
 };
 
 static const char *const mode_values[] = { "on", "off", NULL };

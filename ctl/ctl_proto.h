@@ -28,6 +28,7 @@ enum ctl_cmd {
 	CTL_CMD_EXPLAIN,	/* optional "instance" */
 	CTL_CMD_MAINTENANCE,	/* "mode": "on"|"off", optional "instance" */
 	CTL_CMD_HISTORY,	/* optional "instance", "since", "limit" */
+	CTL_CMD_RELOAD,		/* no arguments: re-read the configuration */
 	CTL_CMD__MAX
 };
 

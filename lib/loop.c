@@ -14,7 +14,7 @@
 #include "lib/loop.h"
 
 #define LOOP_MAX_EVENTS	64
-#define LOOP_MAX_SIGNALS 8
+#define LOOP_MAX_SIGNALS 64	/* vipd handles every terminating signal */
 
 struct loop_fd {
 	int fd;

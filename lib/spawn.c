@@ -127,12 +127,40 @@ launch(const struct plan *p, int rfd, pid_t *pid)
 	return cerr;
 }
 
-/* Without root, scripts can only run as ourselves: keep our ids then. */
+/* Our supplementary groups are c's, as sets. */
+static bool
+same_groups(const struct cred *c)
+{
+	gid_t g[256];
+	int n = getgroups(256, g), i;
+	size_t k;
+
+	if (n < 0 || (size_t)n != c->ngroups)
+		return false;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < c->ngroups && c->groups[k] != g[i]; k++)
+			;
+		if (k == c->ngroups)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Without root, scripts can only run as ourselves: keep our ids then.
+ * Ids and groups that are ours already need no switch either: a vipd
+ * that dropped CAP_SETGID (script_user root) could not call setgroups.
+ */
 static bool
 must_switch(const struct cred *c)
 {
-	return c != NULL && (geteuid() == 0 || c->uid != getuid() ||
-	    c->uid != geteuid() || c->gid != getgid() || c->gid != getegid());
+	if (c == NULL)
+		return false;
+	if (c->uid == getuid() && c->uid == geteuid() &&
+	    c->gid == getgid() && c->gid == getegid() && same_groups(c))
+		return false;
+	return geteuid() == 0 || c->uid != getuid() ||
+	    c->uid != geteuid() || c->gid != getgid() || c->gid != getegid();
 }
 
 int

@@ -355,6 +355,54 @@ print_table(const json_t *insts, FILE *out)
 	}
 }
 
+/* Which file is running and since when; vipds before reload omit it. */
+static void
+print_config(const json_t *c, FILE *out)
+{
+	char file[CELL_MAX], at[CELL_MAX], n[CELL_MAX], bad[CELL_MAX];
+
+	if (!json_is_object(c))
+		return;
+	fprintf(out, "configuration %s, loaded %s (reloads %s, refused %s)\n",
+	    field(c, "file", file, sizeof(file)),
+	    field(c, "loaded_at", at, sizeof(at)),
+	    field(c, "reloads", n, sizeof(n)),
+	    field(c, "reloads_refused", bad, sizeof(bad)));
+}
+
+/* reload's answer: what changed, or every error. 0 if reloaded. */
+int
+vipctl_print_reload(const json_t *r, FILE *out, FILE *err)
+{
+	static const char *const keys[] = { "added", "changed", "removed",
+	    "unchanged" };
+	char buf[CELL_MAX];
+	const json_t *a;
+	size_t i, k;
+	json_t *e;
+
+	json_array_foreach(json_object_get(r, "warnings"), i, e)
+		fprintf(err, "%s\n", scalar(e, buf, sizeof(buf)));
+	if (!json_is_true(json_object_get(r, "reloaded"))) {
+		json_array_foreach(json_object_get(r, "errors"), i, e)
+			fprintf(err, "%s\n", scalar(e, buf, sizeof(buf)));
+		fprintf(err, "vipctl: reload refused; vipd keeps running the "
+		    "previous configuration\n");
+		return 1;
+	}
+	fprintf(out, "reloaded %s\n", field(r, "file", buf, sizeof(buf)));
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		a = json_object_get(r, keys[k]);
+		if (!json_is_array(a) || json_array_size(a) == 0)
+			continue;
+		fprintf(out, "  %s:", keys[k]);
+		json_array_foreach(a, i, e)
+			fprintf(out, " %s", scalar(e, buf, sizeof(buf)));
+		fputc('\n', out);
+	}
+	return 0;
+}
+
 void
 vipctl_print_status(const json_t *status, FILE *out)
 {
@@ -366,6 +414,7 @@ vipctl_print_status(const json_t *status, FILE *out)
 	    field(status, "pid", pid, sizeof(pid)),
 	    field(status, "router_id", rid, sizeof(rid)),
 	    field(status, "started_at", up, sizeof(up)));
+	print_config(json_object_get(status, "config"), out);
 	if (!json_is_array(insts) || json_array_size(insts) == 0) {
 		fprintf(out, "no instances\n");
 		return;

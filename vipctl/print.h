@@ -24,4 +24,11 @@ void vipctl_print_explain(const json_t *result, FILE *out);
 /* maintenance's answer: one line per instance saying what it does now. */
 void vipctl_print_maintenance(const json_t *result, FILE *out);
 
+/*
+ * reload's answer: the instances added, changed, removed and unchanged
+ * on out; warnings, and when refused every error, on err. Returns 0 if
+ * the configuration was reloaded, 1 if not.
+ */
+int vipctl_print_reload(const json_t *result, FILE *out, FILE *err);
+
 #endif

@@ -214,6 +214,28 @@ maintenance_main(const struct invocation *inv)
 	}
 }
 
+static int
+reload_main(const struct invocation *inv)
+{
+	struct ctl_request req = { .cmd = CTL_CMD_RELOAD };
+	json_t *result = NULL;
+	int rc;
+
+	if ((rc = call(inv->sock, &req, &result)) != 0)
+		return rc;
+	if (inv->json) {
+		rc = vipctl_print_json(result, stdout) != 0 ? 1 : 0;
+		if (!json_is_true(json_object_get(result, "reloaded")))
+			rc = 1;
+	} else {
+		rc = vipctl_print_reload(result, stdout, stderr);
+	}
+	json_decref(result);
+	if (fflush(stdout) == EOF)
+		return 1;
+	return rc;
+}
+
 static const struct command commands[] = {
 	{ "status", status_main, NULL, 0, "[--json]",
 	    "show vipd and its instances" },
@@ -233,6 +255,8 @@ static const struct command commands[] = {
 	{ "watch", NULL, vipctl_watch_main, 0,
 	    "[INSTANCE] [--count N] [--json]",
 	    "follow those events as they happen, one line each" },
+	{ "reload", reload_main, NULL, 0, "[--json]",
+	    "re-read the configuration, keeping state" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: ISC */
+/* Least privilege: after start-up vipd keeps only the capabilities it uses. */
+#ifndef VIPD_PRIVS_H
+#define VIPD_PRIVS_H
+
+#include <stdbool.h>
+
+#include "agent/vipd.h"
+
+/*
+ * Once sockets, the pid file and the control socket exist: keep only
+ * CAP_NET_ADMIN (addresses), CAP_NET_RAW (VRRP, ARP, NA sockets) and
+ * CAP_DAC_READ_SEARCH (Postfix's queue), plus CAP_SETUID, CAP_SETGID and
+ * CAP_KILL when scripts run as another user, in the effective and
+ * permitted sets; the inheritable and ambient sets are emptied. vipd stays
+ * uid 0 and the bounding set is left as it is, so a script started as
+ * root gets root's capabilities back at execve (within the bounding set,
+ * which the unit file limits), as keepalived users' scripts expect.
+ * A no-op when vipd is not root. Returns 0, or -1 after logging why.
+ */
+int vipd_privs_drop(struct vipd *);
+
+/* True if scripts may run as uid (vipd kept what switching needs). */
+bool vipd_privs_can_run_as(uid_t uid);
+
+#endif
