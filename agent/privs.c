@@ -17,36 +17,67 @@ static const int base_caps[] = { CAP_NET_ADMIN, CAP_NET_RAW,
     CAP_DAC_READ_SEARCH };
 static const int switch_caps[] = { CAP_SETUID, CAP_SETGID, CAP_KILL };
 
-/* Keep cap if we have it: a unit may have taken one away already. */
+/* Keep cap (if we have it: a unit may have taken one away already). */
 static void
-keep(int cap)
+keep(int cap, bool bound)
 {
-	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-	    (unsigned)cap);
+	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+	    (bound ? CAPNG_BOUNDING_SET : 0), (unsigned)cap);
+}
+
+/* Scripts vipd may start: they need root's capabilities back. */
+bool
+vipd_privs_has_scripts(const struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ninstances; i++) {
+		const struct conf_instance *in = &c->instances[i];
+
+		if (in->notify_master || in->notify_backup || in->notify_fault ||
+		    in->notify_stop || in->notify)
+			return true;
+	}
+	return false;
+}
+
+/* Root scripts: take their groups now, while we still can, so that
+ * starting one needs no setgroups (see spawn_exec). */
+static int
+script_ids(const struct conf *c, bool *other_user)
+{
+	struct cred cred;
+	char err[256];
+
+	if (cred_resolve(c->script_user, c->script_group,
+	    c->enable_script_security, &cred, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	*other_user = cred.uid != 0 || cred.gid != 0;
+	if (!*other_user && setgroups(cred.ngroups, cred.groups) < 0)
+		log_warn("setgroups for root scripts");
+	cred_free(&cred);
+	return 0;
 }
 
 int
 vipd_privs_drop(struct vipd *v)
 {
-	struct cred cred;
-	bool have[64] = { false };
-	bool other_user;
-	char err[256];
+	bool have[CAP_LAST_CAP + 1] = { false }, other_user, bound;
+	capng_select_t sel = CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT;
 	size_t i;
 
 	if (geteuid() != 0)
 		return 0;
-	if (cred_resolve(v->conf->script_user, v->conf->script_group,
-	    v->conf->enable_script_security, &cred, err, sizeof(err)) < 0) {
-		log_warnx("%s", err);
+	if (script_ids(v->conf, &other_user) < 0)
 		return -1;
-	}
-	other_user = cred.uid != 0 || cred.gid != 0;
-	/* Root scripts: take their groups now, while we still can, so
-	 * that starting one needs no setgroups (see spawn_exec). */
-	if (!other_user && setgroups(cred.ngroups, cred.groups) < 0)
-		log_warn("setgroups for root scripts");
-	cred_free(&cred);
+	/* Without scripts nothing needs root's capabilities back: empty
+	 * the bounding set too, so nothing vipd could execute regains
+	 * them. */
+	bound = !vipd_privs_has_scripts(v->conf);
+	if (bound)
+		sel = CAPNG_SELECT_ALL;
 	if (capng_get_caps_process() != 0) {
 		log_warnx("capabilities: cannot read our own");
 		return -1;
@@ -57,33 +88,42 @@ vipd_privs_drop(struct vipd *v)
 	for (i = 0; i < sizeof(switch_caps) / sizeof(switch_caps[0]); i++)
 		have[switch_caps[i]] = capng_have_capability(CAPNG_PERMITTED,
 		    (unsigned)switch_caps[i]);
-	capng_clear(CAPNG_SELECT_CAPS);
+	capng_clear(sel);
 	for (i = 0; i < sizeof(base_caps) / sizeof(base_caps[0]); i++)
 		if (have[base_caps[i]])
-			keep(base_caps[i]);
+			keep(base_caps[i], bound);
 	for (i = 0; other_user && i < sizeof(switch_caps) /
 	    sizeof(switch_caps[0]); i++)
 		if (have[switch_caps[i]])
-			keep(switch_caps[i]);
-	if (capng_apply(CAPNG_SELECT_CAPS) != 0) {
+			keep(switch_caps[i], bound);
+	if (capng_apply(sel) != 0) {
 		log_warnx("capabilities: cannot drop the ones not needed");
 		return -1;
 	}
-#ifdef CAPNG_SELECT_AMBIENT
-	capng_clear(CAPNG_SELECT_AMBIENT);
-	capng_apply(CAPNG_SELECT_AMBIENT);
-#endif
-	log_info("capabilities: kept net_admin, net_raw, dac_read_search%s",
-	    other_user ? ", setuid, setgid, kill (script_user)" : "");
+	v->bounding_dropped = bound;
+	log_info("capabilities: kept net_admin, net_raw, dac_read_search%s%s",
+	    other_user ? ", setuid, setgid, kill (script_user)" : "",
+	    bound ? "; bounding set too (no scripts)" : "");
 	return 0;
 }
 
-bool
-vipd_privs_can_run_as(uid_t uid)
+const char *
+vipd_privs_reload_check(const struct vipd *v, const struct conf *c,
+    uid_t uid)
 {
-	if (geteuid() != 0 || uid == 0)
-		return true;
+	if (geteuid() != 0)
+		return NULL;
+	if (v->bounding_dropped && vipd_privs_has_scripts(c))
+		return "notify scripts are configured now, and vipd, started "
+		    "without any, gave up the capabilities they would need: "
+		    "restart vipd instead";
+	if (uid == 0)
+		return NULL;
 	capng_get_caps_process();
-	return capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID) &&
-	    capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID);
+	if (!capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID) ||
+	    !capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID))
+		return "script_user now names another user than root, and "
+		    "vipd gave up the capabilities to switch to it at "
+		    "start-up: restart vipd instead";
+	return NULL;
 }

@@ -9,18 +9,26 @@
 
 /*
  * Once sockets, the pid file and the control socket exist: keep only
- * CAP_NET_ADMIN (addresses), CAP_NET_RAW (VRRP, ARP, NA sockets) and
+ * CAP_NET_ADMIN (addresses), CAP_NET_RAW (VRRP, ARP and NA sockets) and
  * CAP_DAC_READ_SEARCH (Postfix's queue), plus CAP_SETUID, CAP_SETGID and
  * CAP_KILL when scripts run as another user, in the effective and
  * permitted sets; the inheritable and ambient sets are emptied. vipd stays
- * uid 0 and the bounding set is left as it is, so a script started as
- * root gets root's capabilities back at execve (within the bounding set,
- * which the unit file limits), as keepalived users' scripts expect.
- * A no-op when vipd is not root. Returns 0, or -1 after logging why.
+ * uid 0. With notify scripts the bounding set is left as it is, so a
+ * script started as root gets root's capabilities back at execve (within
+ * the bounding set, which the unit file limits), as keepalived users'
+ * scripts expect; without any, the bounding set is cut to the kept set
+ * as well. A no-op when vipd is not root. Returns 0, or -1 logged.
  */
 int vipd_privs_drop(struct vipd *);
 
-/* True if scripts may run as uid (vipd kept what switching needs). */
-bool vipd_privs_can_run_as(uid_t uid);
+/* True if c configures scripts that vipd would start. */
+bool vipd_privs_has_scripts(const struct conf *c);
+
+/*
+ * Why the running vipd cannot take configuration c with scripts running
+ * as uid (capabilities given up at start-up), or NULL if it can.
+ */
+const char *vipd_privs_reload_check(const struct vipd *,
+    const struct conf *c, uid_t uid);
 
 #endif

@@ -296,6 +296,7 @@ plan_load(struct vipd *v, struct plan *p)
 {
 	struct conf_diag d = { 0 };
 	char err[CONF_PATH_MAX + 256];
+	const char *why;
 	size_t i;
 
 	p->conf = conf_load(v->conf_path, &d);
@@ -322,11 +323,8 @@ plan_load(struct vipd *v, struct plan *p)
 		report_add(p, "errors", msg);
 		return -1;
 	}
-	if (!vipd_privs_can_run_as(p->cred.uid)) {
-		snprintf(err, sizeof(err), "%s: script_user now names another "
-		    "user than root, and vipd gave up the capabilities to "
-		    "switch to it at start-up: restart vipd instead",
-		    v->conf_path);
+	if ((why = vipd_privs_reload_check(v, p->conf, p->cred.uid)) != NULL) {
+		snprintf(err, sizeof(err), "%s: %s", v->conf_path, why);
 		log_warnx("%s", err);
 		report_add(p, "errors", err);
 		return -1;

@@ -194,6 +194,7 @@ struct vipd {
 	/* Instances a reload removed whose notify_stop may still run. */
 	struct vipd_instance **retired;
 	size_t nretired;
+	bool bounding_dropped;		/* no scripts at start: see privs.h */
 	uint32_t vip_lifetime_s;	/* VIPs expire unless refreshed */
 	int exit_code;
 };

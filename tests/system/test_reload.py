@@ -162,7 +162,9 @@ def test_new_instance_backup_removed_instance_stops(make_lab):
     with open(script, "w") as f:
         f.write("#!/bin/sh\necho \"$@\" >> %s\n" % log)
     os.chmod(script, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
-    base = vrrp_conf("h1", 200, ADV)
+    # Scripts from the start: a vipd started without any gives up what
+    # they need (see test_signals.py).
+    base = vrrp_conf("h1", 200, ADV, extra="notify_stop \"%s VI_1\"" % script)
     lab.start_vipd("h1", base)
     settle(lab, "h1")
     two = base + vrrp_conf("h1", 200, ADV, vrid=52, name="VI_2", vips=(VIP3 + "/24",),
@@ -182,6 +184,8 @@ def test_new_instance_backup_removed_instance_stops(make_lab):
     assert [p for t, p in adverts(sniff.frames(), "203.0.113.1", vrid=52)][-1] == 0
     assert not lab.has_addr("h1", VIP3)
     assert wait_for(lambda: os.path.exists(log), 2.0), "notify_stop did not run"
+    with open(log) as f:
+        assert f.read() == "VI_2\n"
     assert lab.state("h1") == "MASTER"
     assert [i["name"] for i in lab.status("h1")["instances"]] == ["VI_1"]
 

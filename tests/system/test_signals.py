@@ -184,3 +184,20 @@ def test_pidfile_symlink_refused(make_lab):
     assert "pid file" in r.stderr, r.stderr
     with open(victim) as f:
         assert f.read() == "precious\n"
+
+
+def test_no_scripts_bounding_set_cut(make_lab):
+    """Without scripts nothing needs root's capabilities back: the bounding
+    set is cut to the kept ones too, and a reload that adds a notify script
+    is refused (restart needed) while the old configuration runs on."""
+    lab = make_lab(1)
+    a = lab.start_vipd("h1", vrrp_conf("h1", 200, ADV))
+    assert wait_for(lambda: lab.state("h1") == "MASTER", 3.0)
+    c = caps(a.pid)
+    assert c["CapEff"] == BASE and c["CapBnd"] == BASE, {k: hex(v) for k, v in c.items()}
+    script, _ = _notify_caps_script(lab.hosts["h1"].dir)
+    with open(a.conf, "w") as f:
+        f.write(vrrp_conf("h1", 200, ADV, extra='notify_master "%s"' % script))
+    r = lab.vipctl("h1", "reload", check=False)
+    assert r.returncode == 1 and "restart vipd" in r.stderr, r.stdout + r.stderr
+    assert lab.state("h1") == "MASTER" and a.running()
