@@ -50,6 +50,7 @@ TEST_ctl_SRCS  := ctl/ctl_proto.c vipctl/print.c
 TEST_metrics_SRCS := ctl/metrics.c
 TEST_nagios_SRCS := vipctl/nagios.c
 TEST_control_SRCS := agent/control.c ctl/ctl_proto.c
+TEST_ctl_reload_SRCS := ctl/ctl_proto.c vipctl/print.c
 TEST_loop_SRCS := lib/loop.c
 TEST_gate_SRCS := healthcheck/gate.c
 TEST_cmdline_SRCS := lib/cmdline.c
