@@ -240,3 +240,34 @@ def test_unchanged_check_keeps_history(make_lab):
     assert after >= n, "check history lost: %d runs before, %d after" % (n, after)
     assert lab.instance("h1")["health"]["ready"]
     assert lab.instance("h1")["effective_priority"] == 170
+
+
+def test_new_instance_on_new_interface(make_lab):
+    """A reload naming an interface vipd has not seen reopens its sockets:
+    the running instance on eth0 must not notice."""
+    lab = make_lab(2)
+    ns = lab.hosts["h1"].ns
+    # A veth pair inside h1's namespace: a link of its own, nobody else.
+    lab.ip(ns, "link", "add", "eth1", "type", "veth", "peer", "name", "eth1p")
+    lab.ip(ns, "addr", "add", "192.0.2.1/24", "dev", "eth1")
+    lab.ip(ns, "link", "set", "eth1p", "up")
+    lab.ip(ns, "link", "set", "eth1", "up")
+    start_group(lab, {"h1": 200, "h2": 100}, ADV)
+    settle(lab, "h1")
+    bm, last = counters(lab, "h1")
+    conf = vrrp_conf("h1", 200, ADV) + vrrp_conf(
+        "h1", 200, ADV, vrid=60, name="VI_2", interface="eth1", vips=("192.0.2.10/24",),
+        global_defs=False)
+    r = reload(lab, "h1", conf)
+    assert r.returncode == 0 and "added: VI_2" in r.stdout, r.stdout + r.stderr
+    assert wait_for(lambda: lab.state("h1", "VI_2") == "MASTER", 2.0)
+    assert any(a["addr"] == "192.0.2.10" for a in lab.addrs("h1", dev="eth1"))
+    # eth0's sockets were reopened: h1's adverts still reach h2.
+    time.sleep(0.5)
+    i = lab.instance("h1")
+    assert counters(lab, "h1") == (bm, last) and i["state"] == "MASTER"
+    rx = lab.instance("h2")["counters"]["adverts_received"]
+    assert wait_for(lambda: lab.instance("h2")["counters"]["adverts_received"] > rx + 3, 1.0)
+    assert lab.state("h2") == "BACKUP"
+    names = [x["name"] for x in lab.status("h1")["interfaces"]]
+    assert names == ["eth0", "eth1"], names
