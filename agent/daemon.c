@@ -315,6 +315,26 @@ read_only_group(void)
 	return gr.gr_gid;
 }
 
+/* The loop, with netlink events and signals in it. */
+static int
+setup_loop(struct vipd *v)
+{
+	if ((v->loop = loop_new()) == NULL) {
+		log_warn("event loop");
+		return -1;
+	}
+	if ((v->nl = nl_open()) == NULL) {
+		log_warn("netlink");
+		return -1;
+	}
+	if (loop_add_fd(v->loop, nl_monitor_fd(v->nl), EPOLLIN, nl_cb, v) < 0 ||
+	    catch_signals(v) < 0) {
+		log_warn("event loop setup");
+		return -1;
+	}
+	return 0;
+}
+
 int
 vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 {
@@ -335,19 +355,8 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 	    gethostname(conf->router_id, sizeof(conf->router_id) - 1) < 0)
 		conf->router_id[0] = '\0';
 	v->vip_lifetime_s = 3;
-	if ((v->loop = loop_new()) == NULL) {
-		log_warn("event loop");
+	if (setup_loop(v) < 0)
 		return -1;
-	}
-	if ((v->nl = nl_open()) == NULL) {
-		log_warn("netlink");
-		return -1;
-	}
-	if (loop_add_fd(v->loop, nl_monitor_fd(v->nl), EPOLLIN, nl_cb, v) < 0 ||
-	    catch_signals(v) < 0) {
-		log_warn("event loop setup");
-		return -1;
-	}
 	if (setup_ifaces(v) < 0)
 		return -1;
 	if ((v->history = vipd_history_new()) == NULL)

@@ -14,6 +14,7 @@
 #include "agent/reload.h"
 #include "agent/status.h"
 #include "agent/vips.h"
+#include "conf/conf_diff.h"
 #include "lib/cmdline.h"
 #include "lib/cred.h"
 #include "netlink/nl.h"
@@ -34,115 +35,6 @@ struct plan {
 	struct cred cred;
 	json_t *report;
 };
-
-/* Comparing configurations. */
-
-static bool
-same_vips(const struct conf_vip *a, size_t na, const struct conf_vip *b,
-    size_t nb)
-{
-	size_t i;
-
-	if (na != nb)
-		return false;
-	for (i = 0; i < na; i++)
-		if (a[i].family != b[i].family || a[i].prefixlen !=
-		    b[i].prefixlen || memcmp(a[i].addr, b[i].addr, 16) != 0 ||
-		    strcmp(a[i].dev, b[i].dev) != 0)
-			return false;
-	return true;
-}
-
-static bool
-same_str(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) ||
-	    (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-static bool
-same_tracks(const struct conf *ca, const struct conf_instance *a,
-    const struct conf *cb, const struct conf_instance *b)
-{
-	size_t k;
-
-	if (a->ntracks != b->ntracks || a->ntrack_ifs != b->ntrack_ifs ||
-	    a->npeers != b->npeers)
-		return false;
-	for (k = 0; k < a->ntracks; k++)
-		if (a->tracks[k].weight != b->tracks[k].weight ||
-		    strcmp(ca->checks[a->tracks[k].check].name,
-		    cb->checks[b->tracks[k].check].name) != 0)
-			return false;
-	for (k = 0; k < a->ntrack_ifs; k++)
-		if (a->track_ifs[k].weight != b->track_ifs[k].weight ||
-		    strcmp(a->track_ifs[k].name, b->track_ifs[k].name) != 0)
-			return false;
-	for (k = 0; k < a->npeers; k++)
-		if (memcmp(a->peers[k].addr, b->peers[k].addr, 16) != 0)
-			return false;
-	return true;
-}
-
-/*
- * The parser zeroes each instance before filling it, so the scalar
- * settings compare byte for byte once pointers and line numbers are
- * cleared; a setting added later is then compared without a change here.
- */
-static void
-scalars(const struct conf_instance *in, struct conf_instance *out)
-{
-	memcpy(out, in, sizeof(*out));
-	out->file = NULL;
-	out->line = 0;
-	out->vips = out->excluded = NULL;
-	out->peers = NULL;
-	out->track_ifs = NULL;
-	out->tracks = NULL;
-	out->notify_master = out->notify_backup = out->notify_fault = NULL;
-	out->notify_stop = out->notify = NULL;
-}
-
-static bool
-same_instance(const struct conf *ca, const struct conf_instance *a,
-    const struct conf *cb, const struct conf_instance *b)
-{
-	struct conf_instance sa, sb;
-
-	scalars(a, &sa);
-	scalars(b, &sb);
-	return memcmp(&sa, &sb, sizeof(sa)) == 0 &&
-	    same_vips(a->vips, a->nvips, b->vips, b->nvips) &&
-	    same_vips(a->excluded, a->nexcluded, b->excluded, b->nexcluded) &&
-	    same_tracks(ca, a, cb, b) &&
-	    same_str(a->notify_master, b->notify_master) &&
-	    same_str(a->notify_backup, b->notify_backup) &&
-	    same_str(a->notify_fault, b->notify_fault) &&
-	    same_str(a->notify_stop, b->notify_stop) &&
-	    same_str(a->notify, b->notify);
-}
-
-/* The same virtual router on the wire: the rest can change in place. */
-static bool
-same_router(const struct conf_instance *a, const struct conf_instance *b)
-{
-	return strcmp(a->name, b->name) == 0 && a->vrid == b->vrid &&
-	    a->family == b->family && a->version == b->version &&
-	    strcmp(a->interface, b->interface) == 0;
-}
-
-/* A check keeps its history when what it probes and how is the same. */
-static bool
-same_check(const struct conf_check *a, const struct conf_check *b)
-{
-	return strcmp(a->name, b->name) == 0 && a->type == b->type &&
-	    a->interval_us == b->interval_us &&
-	    a->timeout_us == b->timeout_us &&
-	    a->step_timeout_us == b->step_timeout_us &&
-	    a->rise == b->rise && a->fall == b->fall &&
-	    memcmp(&a->smtp, &b->smtp, sizeof(a->smtp)) == 0 &&
-	    memcmp(&a->postfix, &b->postfix, sizeof(a->postfix)) == 0;
-}
 
 /* Building the plan. */
 
@@ -188,7 +80,7 @@ find_old(struct vipd *v, const struct conf_instance *nc, size_t *idx)
 	size_t i;
 
 	for (i = 0; i < v->ninsts; i++)
-		if (same_router(v->insts[i]->conf, nc)) {
+		if (conf_same_router(v->insts[i]->conf, nc)) {
 			*idx = i;
 			return v->insts[i];
 		}
@@ -208,7 +100,7 @@ plan_instances(struct vipd *v, struct plan *p)
 		if ((old = find_old(v, c, &oi)) != NULL) {
 			p->insts[i] = old;
 			p->old_kept[oi] = true;
-			p->changed[i] = !same_instance(v->conf, old->conf, nc,
+			p->changed[i] = !conf_same_instance(v->conf, old->conf, nc,
 			    c);
 			if (p->changed[i] && split_notify(c, p->argv[i], p) < 0)
 				return -1;
@@ -240,7 +132,7 @@ plan_checks(struct vipd *v, struct plan *p)
 
 		for (i = 0; i < v->nchecks; i++)
 			if (!p->old_check_kept[i] && v->checks[i]->used ==
-			    used && same_check(v->checks[i]->conf,
+			    used && conf_same_check(v->checks[i]->conf,
 			    &nc->checks[j]))
 				break;
 		if (i < v->nchecks) {
@@ -364,19 +256,6 @@ plan_build(struct vipd *v, struct plan *p)
 
 /* Applying it. */
 
-static bool
-has_vip(const struct conf_vip *set, size_t n, const struct conf_vip *v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (set[i].family == v->family && set[i].prefixlen ==
-		    v->prefixlen && strcmp(set[i].dev, v->dev) == 0 &&
-		    memcmp(set[i].addr, v->addr, 16) == 0)
-			return true;
-	return false;
-}
-
 /* Delete the addresses of list a that list b does not have. */
 static size_t
 del_missing(struct vipd_instance *inst, const struct conf_vip *a, size_t na,
@@ -391,7 +270,7 @@ del_missing(struct vipd_instance *inst, const struct conf_vip *a, size_t na,
 		struct nl_addr x = { .family = a[i].family,
 		    .prefixlen = a[i].prefixlen };
 
-		if (has_vip(b, nb, &a[i]) || ifp == NULL || ifp->ifindex <= 0)
+		if (conf_has_vip(b, nb, &a[i]) || ifp == NULL || ifp->ifindex <= 0)
 			continue;
 		memcpy(x.addr, a[i].addr, 16);
 		n++;
@@ -410,7 +289,7 @@ count_missing(const struct conf_vip *a, size_t na, const struct conf_vip *b,
 	size_t i, n = 0;
 
 	for (i = 0; i < na; i++)
-		if (!has_vip(b, nb, &a[i]))
+		if (!conf_has_vip(b, nb, &a[i]))
 			n++;
 	return n;
 }
