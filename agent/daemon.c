@@ -335,6 +335,30 @@ setup_loop(struct vipd *v)
 	return 0;
 }
 
+/* Each instance is allocated alone: a reload keeps it where it is. */
+static int
+setup_instances(struct vipd *v)
+{
+	const struct conf *conf = v->conf;
+	size_t i;
+
+	v->insts = calloc(conf->ninstances ? conf->ninstances : 1,
+	    sizeof(*v->insts));
+	if (v->insts == NULL)
+		return -1;
+	for (i = 0; i < conf->ninstances; i++)
+		if ((v->insts[i] = malloc(sizeof(*v->insts[i]))) == NULL)
+			return -1;
+	for (i = 0; i < conf->ninstances; i++, v->ninsts++)
+		if (vipd_instance_init(v, v->insts[i], &conf->instances[i],
+		    vipd_iface_get(v, conf->instances[i].interface)) < 0) {
+			free(v->insts[i]);
+			v->insts[i] = NULL;
+			return -1;
+		}
+	return 0;
+}
+
 int
 vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 {
@@ -361,23 +385,9 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 		return -1;
 	if ((v->history = vipd_history_new()) == NULL)
 		return -1;
-	v->insts = calloc(conf->ninstances ? conf->ninstances : 1,
-	    sizeof(*v->insts));
-	if (v->insts == NULL)
-		return -1;
-	for (i = 0; i < conf->ninstances; i++)
-		if ((v->insts[i] = malloc(sizeof(*v->insts[i]))) == NULL)
-			return -1;
-	for (i = 0; i < conf->ninstances; i++, v->ninsts++)
-		if (vipd_instance_init(v, v->insts[i], &conf->instances[i],
-		    vipd_iface_get(v, conf->instances[i].interface)) < 0) {
-			free(v->insts[i]);
-			v->insts[i] = NULL;
-			return -1;
-		}
-	if (setup_script_user(v) < 0)
-		return -1;
-	if (vipd_health_start(v) < 0)
+	/* The scripts' user is set on each instance's own queue. */
+	if (setup_instances(v) < 0 || setup_script_user(v) < 0 ||
+	    vipd_health_start(v) < 0)
 		return -1;
 	ops.loop = v->loop;
 	v->ctl = ctl_server_open_group(sockpath, &ops, &handler,

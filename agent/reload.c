@@ -221,6 +221,15 @@ plan_load(struct vipd *v, struct plan *p)
 		report_add(p, "errors", err);
 		return -1;
 	}
+	if (p->conf->metrics_port != v->conf->metrics_port ||
+	    p->conf->metrics_family != v->conf->metrics_family ||
+	    memcmp(p->conf->metrics_addr, v->conf->metrics_addr,
+	    sizeof(p->conf->metrics_addr)) != 0) {
+		snprintf(err, sizeof(err), "%s: metrics_listen changed; it "
+		    "applies when vipd restarts", v->conf_path);
+		log_warnx("%s", err);
+		report_add(p, "warnings", err);
+	}
 	if (p->conf->router_id[0] == '\0' && gethostname(p->conf->router_id,
 	    sizeof(p->conf->router_id) - 1) < 0)
 		p->conf->router_id[0] = '\0';
