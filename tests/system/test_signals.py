@@ -115,8 +115,8 @@ def test_other_signals_stop_like_sigterm(make_lab, sig):
     settle(lab, "h2")
 
 
-def _notify_caps_script(d):
-    out = os.path.join(d, "caps.out")
+def _notify_caps_script(d, outdir=None):
+    out = os.path.join(outdir or d, "caps.out")
     script = os.path.join(d, "caps.sh")
     with open(script, "w") as f:
         f.write("#!/bin/sh\ngrep -E '^(Uid|CapEff|CapBnd|NoNewPrivs):' /proc/self/status > %s\n"
@@ -150,9 +150,11 @@ def test_only_needed_capabilities(make_lab):
 def test_capabilities_with_script_user(make_lab):
     lab = make_lab(1)
     d = lab.hosts["h1"].dir
-    os.chmod(d, 0o755)
-    script, out = _notify_caps_script(d)
-    os.chmod(d, 0o777)      # nobody writes caps.out here
+    os.chmod(d, 0o755)      # nobody may run the script from here
+    outdir = os.path.join(d, "out")
+    os.mkdir(outdir)
+    os.chmod(outdir, 0o777)     # and write caps.out there
+    script, out = _notify_caps_script(d, outdir)
     top = "global_defs {\n    script_user nobody\n}\n"
     a = lab.start_vipd("h1", top + vrrp_conf("h1", 200, ADV, global_defs=False,
                                              extra='notify_master "%s"' % script))
