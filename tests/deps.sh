@@ -9,7 +9,7 @@ PKGS="build-essential pkg-config clang libmnl-dev libssl-dev libjansson-dev
 libcmocka-dev libsystemd-dev libcap-ng-dev libmicrohttpd-dev iproute2 keepalived
 postfix frr nftables stress-ng python3-scapy python3-pytest python3-matplotlib
 python3-prometheus-client debhelper dpkg-dev lintian fakeroot tshark
-swaks procps netcat-openbsd openssl"
+swaks procps netcat-openbsd openssl systemd"
 
 missing=""
 for p in $PKGS; do
