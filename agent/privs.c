@@ -107,9 +107,29 @@ vipd_privs_drop(struct vipd *v)
 	return 0;
 }
 
+/* Our ids and supplementary groups are c's already. */
+static bool
+same_ids(const struct cred *c)
+{
+	gid_t g[256];
+	int n = getgroups(256, g), i;
+	size_t k;
+
+	if (c->uid != getuid() || c->gid != getgid() || n < 0 ||
+	    (size_t)n != c->ngroups)
+		return false;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < c->ngroups && c->groups[k] != g[i]; k++)
+			;
+		if (k == c->ngroups)
+			return false;
+	}
+	return true;
+}
+
 const char *
 vipd_privs_reload_check(const struct vipd *v, const struct conf *c,
-    uid_t uid)
+    const struct cred *cred)
 {
 	if (geteuid() != 0)
 		return NULL;
@@ -117,13 +137,13 @@ vipd_privs_reload_check(const struct vipd *v, const struct conf *c,
 		return "notify scripts are configured now, and vipd, started "
 		    "without any, gave up the capabilities they would need: "
 		    "restart vipd instead";
-	if (uid == 0)
+	if (same_ids(cred))
 		return NULL;
 	capng_get_caps_process();
 	if (!capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID) ||
 	    !capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID))
-		return "script_user now names another user than root, and "
-		    "vipd gave up the capabilities to switch to it at "
-		    "start-up: restart vipd instead";
+		return "script_user or script_group now names other ids "
+		    "than root's, and vipd gave up the capabilities to switch "
+		    "to them at start-up: restart vipd instead";
 	return NULL;
 }

@@ -24,11 +24,13 @@ int vipd_privs_drop(struct vipd *);
 /* True if c configures scripts that vipd would start. */
 bool vipd_privs_has_scripts(const struct conf *c);
 
+struct cred;
+
 /*
  * Why the running vipd cannot take configuration c with scripts running
- * as uid (capabilities given up at start-up), or NULL if it can.
+ * with cred's ids (capabilities given up at start-up), or NULL if it can.
  */
 const char *vipd_privs_reload_check(const struct vipd *,
-    const struct conf *c, uid_t uid);
+    const struct conf *c, const struct cred *cred);
 
 #endif

@@ -215,7 +215,7 @@ plan_load(struct vipd *v, struct plan *p)
 		report_add(p, "errors", msg);
 		return -1;
 	}
-	if ((why = vipd_privs_reload_check(v, p->conf, p->cred.uid)) != NULL) {
+	if ((why = vipd_privs_reload_check(v, p->conf, &p->cred)) != NULL) {
 		snprintf(err, sizeof(err), "%s: %s", v->conf_path, why);
 		log_warnx("%s", err);
 		report_add(p, "errors", err);

@@ -203,3 +203,27 @@ def test_no_scripts_bounding_set_cut(make_lab):
     r = lab.vipctl("h1", "reload", check=False)
     assert r.returncode == 1 and "restart vipd" in r.stderr, r.stdout + r.stderr
     assert lab.state("h1") == "MASTER" and a.running()
+
+
+def test_reload_to_other_script_ids_refused(make_lab):
+    """Started with root scripts, vipd gave up CAP_SETUID/SETGID: a reload
+    that makes scripts run as another user or group asks for a restart,
+    and one that keeps root's ids goes through."""
+    lab = make_lab(1)
+    script, _ = _notify_caps_script(lab.hosts["h1"].dir)
+    conf = lambda top: top + vrrp_conf("h1", 200, ADV, global_defs=False,
+                                       extra='notify_master "%s"' % script)
+    a = lab.start_vipd("h1", conf("global_defs {\n    script_user root\n}\n"))
+    assert wait_for(lambda: lab.state("h1") == "MASTER", 3.0)
+    for top in ("global_defs {\n    script_user root nogroup\n}\n",
+                "global_defs {\n    script_user nobody\n}\n"):
+        with open(a.conf, "w") as f:
+            f.write(conf(top))
+        r = lab.vipctl("h1", "reload", check=False)
+        assert r.returncode == 1 and "restart vipd" in r.stderr, r.stdout + r.stderr
+    with open(a.conf, "w") as f:
+        f.write(conf("global_defs {\n    script_user root\n    router_id again\n}\n"))
+    r = lab.vipctl("h1", "reload", check=False)
+    assert r.returncode == 0, r.stderr
+    assert lab.status("h1")["router_id"] == "again"
+    assert lab.state("h1") == "MASTER"
