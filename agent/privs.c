@@ -34,8 +34,8 @@ vipd_privs_has_scripts(const struct conf *c)
 	for (i = 0; i < c->ninstances; i++) {
 		const struct conf_instance *in = &c->instances[i];
 
-		if (in->notify_master || in->notify_backup || in->notify_fault ||
-		    in->notify_stop || in->notify)
+		if (in->notify_master || in->notify_backup ||
+		    in->notify_fault || in->notify_stop || in->notify)
 			return true;
 	}
 	return false;

@@ -25,8 +25,8 @@
 struct plan {
 	struct conf *conf;		/* the new configuration */
 	struct vipd_instance **insts;	/* parallel to conf->instances */
-	bool *is_new;			/* insts[i] was made for this reload */
-	bool *changed;			/* a kept instance's settings differ */
+	bool *is_new;			/* insts[i] made for this reload */
+	bool *changed;			/* a kept one's settings differ */
 	char **(*argv)[5];		/* kept ones' new notify vectors */
 	bool *old_kept;			/* per old instance */
 	struct vipd_check **checks;	/* parallel to conf->checks */
@@ -100,14 +100,16 @@ plan_instances(struct vipd *v, struct plan *p)
 		if ((old = find_old(v, c, &oi)) != NULL) {
 			p->insts[i] = old;
 			p->old_kept[oi] = true;
-			p->changed[i] = !conf_same_instance(v->conf, old->conf, nc,
-			    c);
+			p->changed[i] = !conf_same_instance(v->conf, old->conf,
+			    nc, c);
 			if (p->changed[i] && split_notify(c, p->argv[i], p) < 0)
 				return -1;
 			continue;
 		}
-		if ((p->insts[i] = malloc(sizeof(*p->insts[i]))) == NULL)
+		if ((p->insts[i] = malloc(sizeof(*p->insts[i]))) == NULL) {
+			report_add(p, "errors", "out of memory");
 			return -1;
+		}
 		/* The interface is bound at commit: the array may move. */
 		if (vipd_instance_init(v, p->insts[i], c, NULL) < 0) {
 			free(p->insts[i]);
@@ -160,13 +162,14 @@ plan_free(struct vipd *v, struct plan *p, bool abort)
 		for (k = 0; k < 5; k++)
 			cmdline_free(p->argv[i][k]);
 	if (abort) {
-		for (i = 0; i < n && p->insts; i++)
+		for (i = 0; i < n && p->insts && p->is_new; i++)
 			if (p->is_new[i] && p->insts[i] != NULL) {
 				vipd_instance_free(p->insts[i]);
 				notify_free(p->insts[i]->notify);
 				free(p->insts[i]);
 			}
-		for (i = 0; p->conf && i < p->conf->nchecks && p->checks; i++)
+		for (i = 0; p->conf && i < p->conf->nchecks && p->checks &&
+		    p->check_new; i++)
 			if (p->check_new[i])
 				vipd_check_free(v, p->checks[i]);
 		free(p->insts);
@@ -279,7 +282,8 @@ del_missing(struct vipd_instance *inst, const struct conf_vip *a, size_t na,
 		struct nl_addr x = { .family = a[i].family,
 		    .prefixlen = a[i].prefixlen };
 
-		if (conf_has_vip(b, nb, &a[i]) || ifp == NULL || ifp->ifindex <= 0)
+		if (conf_has_vip(b, nb, &a[i]) || ifp == NULL ||
+		    ifp->ifindex <= 0)
 			continue;
 		memcpy(x.addr, a[i].addr, 16);
 		n++;
@@ -514,7 +518,8 @@ stop_removed(struct vipd *v, struct plan *p, uint64_t now)
 		if (p->old_kept[i])
 			continue;
 		report_add(p, "removed", v->insts[i]->conf->name);
-		log_info("%s: reload: removed; stopping", v->insts[i]->conf->name);
+		log_info("%s: reload: removed; stopping",
+		    v->insts[i]->conf->name);
 		vipd_instance_shutdown(v->insts[i], now);
 		retire(v, v->insts[i]);
 	}
