@@ -14,6 +14,7 @@
 #include "agent/daemon.h"
 #include "agent/dump.h"
 #include "agent/reload.h"
+#include "agent/retired.h"
 #include "agent/sdnotify.h"
 #include "agent/health.h"
 #include "agent/history.h"
@@ -447,7 +448,7 @@ vipd_teardown(struct vipd *v)
 
 	for (i = 0; i < v->ninsts; i++)
 		vipd_instance_shutdown(v->insts[i], now);
-	vipd_reload_drain(v, 5000);
+	vipd_retired_drain(v, 5000);
 	drain_notify(v);
 	vipd_sd_stop(v);
 	if (v->loop != NULL)

@@ -12,6 +12,7 @@
 #include "agent/notify.h"
 #include "agent/privs.h"
 #include "agent/reload.h"
+#include "agent/retired.h"
 #include "agent/status.h"
 #include "agent/vips.h"
 #include "conf/conf_diff.h"
@@ -447,67 +448,6 @@ open_ifaces(struct vipd *v)
 			log_warn("%s: cannot open sockets", v->ifaces[i].name);
 }
 
-static bool
-notify_idle(const struct vipd_instance *inst)
-{
-	struct notify_stats st;
-
-	if (inst->notify == NULL)
-		return true;
-	notify_get_stats(inst->notify, &st);
-	return !st.running && st.queued == 0;
-}
-
-/* Free the retired instances whose scripts have all run. */
-static void
-reap_retired(struct vipd *v)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < v->nretired; i++) {
-		if (!notify_idle(v->retired[i])) {
-			v->retired[n++] = v->retired[i];
-			continue;
-		}
-		notify_free(v->retired[i]->notify);
-		free(v->retired[i]);
-	}
-	v->nretired = n;
-}
-
-/* A removed instance's notify_stop runs on in its own queue. */
-static void
-retire(struct vipd *v, struct vipd_instance *inst)
-{
-	struct vipd_instance **r;
-
-	if (!notify_idle(inst)) {
-		r = reallocarray(v->retired, v->nretired + 1, sizeof(*r));
-		if (r != NULL) {
-			v->retired = r;
-			v->retired[v->nretired++] = inst;
-			return;
-		}
-		notify_drain(inst->notify, 1000);
-	}
-	notify_free(inst->notify);
-	free(inst);
-}
-
-void
-vipd_reload_drain(struct vipd *v, uint32_t ms)
-{
-	size_t i;
-
-	for (i = 0; i < v->nretired; i++)
-		if (v->retired[i]->notify != NULL)
-			notify_drain(v->retired[i]->notify, ms);
-	reap_retired(v);
-	free(v->retired);
-	v->retired = NULL;
-	v->nretired = 0;
-}
-
 /* Removed instances stop as at shutdown, with the old configuration. */
 static void
 stop_removed(struct vipd *v, struct plan *p, uint64_t now)
@@ -521,7 +461,7 @@ stop_removed(struct vipd *v, struct plan *p, uint64_t now)
 		log_info("%s: reload: removed; stopping",
 		    v->insts[i]->conf->name);
 		vipd_instance_shutdown(v->insts[i], now);
-		retire(v, v->insts[i]);
+		vipd_retire(v, v->insts[i]);
 	}
 	for (i = 0; i < v->nchecks; i++)
 		if (!p->old_check_kept[i])
@@ -535,7 +475,7 @@ commit(struct vipd *v, struct plan *p)
 	uint64_t now = loop_now();
 	size_t i;
 
-	reap_retired(v);
+	vipd_retired_reap(v);
 	stop_removed(v, p, now);
 	free(v->checks);
 	v->checks = p->checks;

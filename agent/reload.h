@@ -21,10 +21,4 @@
  */
 int vipd_reload(struct vipd *, json_t **report);
 
-/*
- * At shutdown: let the notify_stop scripts of instances removed by
- * reloads finish (at most ms each), then free those instances.
- */
-void vipd_reload_drain(struct vipd *, uint32_t ms);
-
 #endif
