@@ -271,3 +271,26 @@ def test_new_instance_on_new_interface(make_lab):
     assert lab.state("h2") == "BACKUP"
     names = [x["name"] for x in lab.status("h1")["interfaces"]]
     assert names == ["eth0", "eth1"], names
+
+
+def test_scripts_added_to_an_instance(make_lab):
+    """An instance that had no script gets its own notify queue when a
+    reload gives it one: the script runs at the next transition (here the
+    stop)."""
+    lab = make_lab(1)
+    d = lab.hosts["h1"].dir
+    log = os.path.join(d, "notify.log")
+    script = os.path.join(d, "notify.sh")
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\necho \"$@\" >> %s\n" % log)
+    os.chmod(script, 0o755)
+    one = vrrp_conf("h1", 200, ADV, extra="notify_stop \"%s VI_1\"" % script)
+    two = lambda extra: one + vrrp_conf("h1", 200, ADV, vrid=52, name="VI_2",
+                                        vips=(VIP3 + "/24",), global_defs=False, extra=extra)
+    lab.start_vipd("h1", two(""))
+    assert wait_for(lambda: lab.state("h1", "VI_2") == "MASTER", 3.0)
+    r = reload(lab, "h1", two("notify_stop \"%s VI_2\"\nnotify_script_timeout 5" % script))
+    assert r.returncode == 0 and "changed: VI_2" in r.stdout, r.stdout + r.stderr
+    assert lab.stop_vipd("h1") == 0
+    with open(log) as f:
+        assert sorted(f.read().split()) == ["VI_1", "VI_2"]
