@@ -11,7 +11,7 @@ CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-missing-field-initializers
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -I. -MMD -MP
-LIBS_VIPD   := -lmnl -ljansson -lsystemd -lcap-ng
+LIBS_VIPD   := -lmnl -ljansson -lcap-ng
 LIBS_VIPCTL := -ljansson -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined

@@ -49,6 +49,10 @@ script_ids(const struct conf *c, bool *other_user)
 	struct cred cred;
 	char err[256];
 
+	/* No script, no user named: no lookup (NSS modules cost memory). */
+	*other_user = false;
+	if (!vipd_privs_has_scripts(c) && c->script_user[0] == '\0')
+		return 0;
 	if (cred_resolve(c->script_user, c->script_group,
 	    c->enable_script_security, &cred, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
@@ -137,7 +141,7 @@ vipd_privs_reload_check(const struct vipd *v, const struct conf *c,
 		return "notify scripts are configured now, and vipd, started "
 		    "without any, gave up the capabilities they would need: "
 		    "restart vipd instead";
-	if (same_ids(cred))
+	if (!vipd_privs_has_scripts(c) || same_ids(cred))
 		return NULL;
 	capng_get_caps_process();
 	if (!capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID) ||

@@ -210,7 +210,10 @@ plan_load(struct vipd *v, struct plan *p)
 	conf_diag_free(&d);
 	if (p->conf == NULL)
 		return -1;
-	if (cred_resolve(p->conf->script_user, p->conf->script_group,
+	/* As at start: the user is looked up for scripts, or if named. */
+	if ((vipd_privs_has_scripts(p->conf) ||
+	    p->conf->script_user[0] != '\0') &&
+	    cred_resolve(p->conf->script_user, p->conf->script_group,
 	    p->conf->enable_script_security, &p->cred, err, sizeof(err)) < 0) {
 		char msg[2 * CONF_PATH_MAX + 512];
 

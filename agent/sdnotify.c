@@ -1,23 +1,67 @@
 /* SPDX-License-Identifier: ISC */
 /* systemd notification (Type=notify): readiness, status line, reload, stop and the watchdog. */
+#include <dlfcn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-
 #include "agent/sdnotify.h"
+
+/*
+ * libsystemd is loaded only when systemd runs vipd (NOTIFY_SOCKET set):
+ * linked in, it and what it needs (libgcrypt, liblzma, libzstd, liblz4)
+ * would be resident in every vipd.
+ */
+#define SD_SONAME	"libsystemd.so.0"
 
 struct vipd_sd {
 	struct vipd *vipd;
+	int (*notify)(int unset_environment, const char *state);
+	int (*watchdog_enabled)(int unset_environment, uint64_t *usec);
 	uint64_t watchdog_us;		/* 0 = no watchdog */
 	struct loop_timer wd_timer;
 	struct loop_timer st_timer;
 	char status[512];		/* last STATUS= sent */
 	bool ready;
 };
+
+static void say(struct vipd_sd *, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+say(struct vipd_sd *sd, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sd->notify(0, msg);
+}
+
+/* dlopen libsystemd and find its two functions; -1 logged. */
+static int
+load(struct vipd_sd *sd)
+{
+	void *dl = dlopen(SD_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+
+	if (dl == NULL) {
+		log_warnx("systemd notification: %s", dlerror());
+		return -1;
+	}
+	*(void **)&sd->notify = dlsym(dl, "sd_notify");
+	*(void **)&sd->watchdog_enabled = dlsym(dl, "sd_watchdog_enabled");
+	if (sd->notify == NULL || sd->watchdog_enabled == NULL) {
+		log_warnx("systemd notification: %s lacks sd_notify or "
+		    "sd_watchdog_enabled", SD_SONAME);
+		return -1;
+	}
+	return 0;
+}
 
 /* "VI_1 MASTER, VI_2 BACKUP", cut to fit with "..." */
 static void
@@ -53,7 +97,7 @@ send_status(struct vipd_sd *sd, bool force)
 	if (!force && strcmp(line, sd->status) == 0)
 		return;
 	snprintf(sd->status, sizeof(sd->status), "%s", line);
-	sd_notifyf(0, "STATUS=%s", line);
+	say(sd, "STATUS=%s", line);
 }
 
 static void
@@ -72,7 +116,7 @@ wd_cb(struct loop_timer *t, uint64_t now, void *arg)
 {
 	struct vipd_sd *sd = arg;
 
-	sd_notify(0, "WATCHDOG=1");
+	say(sd, "WATCHDOG=1");
 	loop_timer_set(sd->vipd->loop, t, now + sd->watchdog_us / 2);
 }
 
@@ -87,10 +131,14 @@ vipd_sd_start(struct vipd *v)
 		return 0;
 	if ((sd = calloc(1, sizeof(*sd))) == NULL)
 		return -1;
+	if (load(sd) < 0) {
+		free(sd);
+		return -1;
+	}
 	sd->vipd = v;
 	loop_timer_init(&sd->wd_timer, wd_cb, sd);
 	loop_timer_init(&sd->st_timer, st_cb, sd);
-	if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
+	if (sd->watchdog_enabled(0, &usec) > 0 && usec > 0) {
 		sd->watchdog_us = usec;
 		log_info("systemd watchdog every %llu ms",
 		    (unsigned long long)(usec / 2000));
@@ -124,7 +172,7 @@ vipd_sd_ready(struct vipd *v)
 		return;
 	status_line(v, line, sizeof(line));
 	snprintf(v->sd->status, sizeof(v->sd->status), "%s", line);
-	sd_notifyf(0, "READY=1\nSTATUS=%s\nMAINPID=%ld", line,
+	say(v->sd, "READY=1\nSTATUS=%s\nMAINPID=%ld", line,
 	    (long)getpid());
 	v->sd->ready = true;
 }
@@ -138,7 +186,7 @@ vipd_sd_reloading(struct vipd *v)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	/* MONOTONIC_USEC is what systemd 253's Type=notify-reload wants. */
-	sd_notifyf(0, "RELOADING=1\nSTATUS=reloading %s\nMONOTONIC_USEC=%llu",
+	say(v->sd, "RELOADING=1\nSTATUS=reloading %s\nMONOTONIC_USEC=%llu",
 	    v->conf_path, (unsigned long long)ts.tv_sec * 1000000ULL +
 	    (unsigned long long)ts.tv_nsec / 1000u);
 }
@@ -152,7 +200,7 @@ vipd_sd_reloaded(struct vipd *v, bool ok)
 		return;
 	status_line(v, line, sizeof(line));
 	snprintf(v->sd->status, sizeof(v->sd->status), "%s", line);
-	sd_notifyf(0, "READY=1\nSTATUS=%s%s", ok ? "" :
+	say(v->sd, "READY=1\nSTATUS=%s%s", ok ? "" :
 	    "reload refused (see the log); ", line);
 }
 
@@ -161,5 +209,5 @@ vipd_sd_stopping(struct vipd *v)
 {
 	if (v->sd == NULL)
 		return;
-	sd_notify(0, "STOPPING=1\nSTATUS=stopping: resigning");
+	say(v->sd, "STOPPING=1\nSTATUS=stopping: resigning");
 }
