@@ -84,7 +84,7 @@ FUZZ_smtp_reply_SRCS  := healthcheck/smtp_reply.c
 FUZZ_queue_record_SRCS := healthcheck/queue.c healthcheck/postqueue.c \
                           healthcheck/postfix_conf.c lib/loop.c
 
-.PHONY: all clean check unit system fuzz fuzz-build demo deps install bench
+.PHONY: all clean check unit system fuzz fuzz-build demo deps install bench deb deb-check
 
 all: $(B)/vipd $(B)/vipctl
 
@@ -163,6 +163,15 @@ demo: deps all
 # vipd against keepalived; results in bench/results/, table in BENCHMARKS.md.
 bench: deps all
 	@/usr/bin/python3 bench/run.py
+
+# The Debian package (debian/, debhelper), built in a copy under build/deb/.
+deb: deps
+	@sh tests/deb/build.sh
+
+# Build, lintian, then install, upgrade and purge it on this machine (root;
+# .ci/run runs it on CI's throw-away machine).
+deb-check: deps
+	@sh tests/deb/check.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
