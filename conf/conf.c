@@ -217,10 +217,44 @@ stmt_reset(struct conf_stmt *st, int line)
 	st->bad = false;
 }
 
+/*
+ * Statement buffers of one text.  A statement that ends with its line waits
+ * in "pend" until the next token: keepalived lets a block's "{" stand on the
+ * next line.
+ */
+struct conf_text {
+	struct conf_stmt *st, *pend;
+	bool has_pend;
+};
+
+/* Dispatch the waiting statement, opening a block if @opens. */
 static void
-parse_line(struct conf_parser *p, struct conf_stmt *st, const char *line,
+flush_pend(struct conf_parser *p, struct conf_text *t, bool opens)
+{
+	int line = p->line;
+
+	if (!t->has_pend)
+		return;
+	t->has_pend = false;
+	p->line = t->pend->line;
+	end_stmt(p, t->pend, opens);
+	p->line = line;
+}
+
+/* Whether a statement ended by its line may still get its "{". */
+static bool
+may_wait(const struct conf_parser *p, const struct conf_stmt *st)
+{
+	return p->skip == 0 && !st->bad && st->nwords > 0 &&
+	    strcmp(st->argv[0], "include") != 0 &&
+	    !conf_kw_is_list(p->stack[p->depth].kind);
+}
+
+void
+conf_parse_line(struct conf_parser *p, struct conf_text *t, const char *line,
     size_t len)
 {
+	struct conf_stmt *st = t->st, *tmp;
 	struct conf_lexer lx;
 	enum conf_tok tok;
 	bool first = true;	/* the line's first statement */
@@ -233,6 +267,13 @@ parse_line(struct conf_parser *p, struct conf_stmt *st, const char *line,
 		slot = st->argc < CONF_ARGS_MAX ? st->buf[st->argc] :
 		    st->scratch;
 		tok = conf_lex_next(&lx, slot, CONF_TOKEN_MAX + 1, &n);
+		if (tok != CONF_TOK_EOL && t->has_pend) {
+			flush_pend(p, t, tok == CONF_TOK_OPEN);
+			if (tok == CONF_TOK_OPEN) {
+				first = false;
+				continue;
+			}
+		}
 		switch (tok) {
 		case CONF_TOK_WORD:
 			if (st->argc < CONF_ARGS_MAX)
@@ -255,7 +296,14 @@ parse_line(struct conf_parser *p, struct conf_stmt *st, const char *line,
 			first = false;
 			break;
 		case CONF_TOK_EOL:
-			end_stmt(p, st, false);
+			if (!may_wait(p, st)) {
+				end_stmt(p, st, false);
+				return;
+			}
+			tmp = t->pend;
+			t->pend = st;
+			t->st = tmp;
+			t->has_pend = true;
 			return;
 		}
 	}
@@ -264,13 +312,14 @@ parse_line(struct conf_parser *p, struct conf_stmt *st, const char *line,
 void
 conf_parse_text(struct conf_parser *p, const char *buf, size_t len)
 {
-	struct conf_stmt *st;
+	struct conf_text t = { 0 };
 	const char *nl, *end = buf + len;
 
-	st = malloc(sizeof(*st));
-	if (st == NULL) {
+	t.st = malloc(sizeof(*t.st));
+	t.pend = malloc(sizeof(*t.pend));
+	if (t.st == NULL || t.pend == NULL) {
 		conf_perr_at(p, p->file, 0, "out of memory");
-		return;
+		goto out;
 	}
 	p->line = 0;
 	while (buf < end && !p->stop) {
@@ -279,10 +328,17 @@ conf_parse_text(struct conf_parser *p, const char *buf, size_t len)
 			nl = end;
 		if (p->line < INT32_MAX)
 			p->line++;
-		parse_line(p, st, buf, (size_t)(nl - buf));
+		conf_pre_line(p, &t, buf, (size_t)(nl - buf));
 		buf = nl + 1;
 	}
-	free(st);
+	if (!p->stop)
+		flush_pend(p, &t, false);
+	/* A definition continued at the end of a file ends with it. */
+	free(p->pre.cont);
+	p->pre.cont = NULL;
+out:
+	free(t.st);
+	free(t.pend);
 }
 
 /* Validation ----------------------------------------------------------- */
@@ -472,6 +528,7 @@ conf_parser_done(struct conf_parser *p, const char *file)
 		finish(p, file);
 	for (i = 0; i < p->conf->ninstances; i++)
 		free(p->pinst[i].ptracks);
+	conf_pre_free(&p->pre);
 	free(p->pinst);
 	free(p->pcheck);
 	if (p->nerrors > 0) {

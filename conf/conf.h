@@ -269,6 +269,14 @@ struct conf *conf_parse_buf(const char *filename, const char *buf, size_t len,
  */
 struct conf *conf_load(const char *path, struct conf_diag *diag);
 
+/*
+ * conf_load() with a config id (keepalived's -i): lines "@ID ..." are read
+ * only if ID is @config_id, lines "@^ID ..." only if it is not; NULL matches
+ * no ID.  $_INSTANCE is @config_id.
+ */
+struct conf *conf_load_id(const char *path, const char *config_id,
+    struct conf_diag *diag);
+
 void conf_free(struct conf *conf);
 void conf_diag_free(struct conf_diag *diag);
 

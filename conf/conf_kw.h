@@ -87,6 +87,25 @@ struct conf_frame {
 
 struct conf_parser;
 
+/* A "$NAME=value" definition; a multi-line value has '\n' between lines. */
+struct conf_def {
+	char *name;
+	char *value;
+};
+
+/* State of the line preprocessor (conf_pre.c). */
+struct conf_pre {
+	struct conf_def *defs;
+	size_t ndefs, cap;
+	char *cont;		/* name of the multi-line definition being read */
+	const char *config_id;	/* for "@id" lines and $_INSTANCE; NULL none */
+	const char *cwd;	/* for $_PWD of a relative file name; NULL "." */
+	size_t expanded;	/* lines made by ~SEQ/~LST so far */
+};
+
+/* Per-text statement buffers of the engine (conf.c). */
+struct conf_text;
+
 struct conf_kw {
 	const char *name;
 	enum conf_blk block;	/* the block it opens, or CONF_BLK_NONE */
@@ -118,6 +137,7 @@ struct conf_parser {
 	dev_t incl_dev[CONF_INCLUDE_DEPTH_MAX + 1];
 	ino_t incl_ino[CONF_INCLUDE_DEPTH_MAX + 1];
 	void (*include)(struct conf_parser *, const char *pattern);
+	struct conf_pre pre;
 };
 
 /* Indexes into the keyword tables (and so into the "seen" tables). */
@@ -197,11 +217,22 @@ struct conf *conf_parser_done(struct conf_parser *p, const char *file);
 /* Parse @len bytes of text as the current file (p->file). */
 void conf_parse_text(struct conf_parser *p, const char *buf, size_t len);
 
+/* Parse one logical line (after the preprocessor) of the current file. */
+void conf_parse_line(struct conf_parser *p, struct conf_text *t,
+    const char *line, size_t len);
+
 /* Keep @name in conf->files; the copy, or NULL if out of memory. */
 const char *conf_intern_file(struct conf_parser *p, const char *name);
 
 /* A word made fit for a message (see conf_lex_repr()). */
 #define CONF_REPR(buf, s) conf_lex_repr((buf), sizeof(buf), (s), strlen(s))
+
+/* Preprocessor (conf_pre.c) ------------------------------------------- */
+
+/* One physical line: conditionals, definitions, ~SEQ/~LST, substitution. */
+void conf_pre_line(struct conf_parser *p, struct conf_text *t,
+    const char *line, size_t len);
+void conf_pre_free(struct conf_pre *pre);
 
 /* Keywords and values (conf_kw.c) -------------------------------------- */
 

@@ -82,13 +82,17 @@ load_file(struct conf_parser *p, const char *path)
 	for (i = 0; i < d; i++)
 		if (p->incl_dev[i] == sb.st_dev && p->incl_ino[i] == sb.st_ino)
 			break;
-	if (i < d)
+	if (i < d) {
 		conf_perr(p, "include: \"%s\" includes itself", path);
-	else if (p->files_read++ == FILES_MAX)
-		conf_perr(p, "include: more than %d files", FILES_MAX);
-	else if ((name = conf_intern_file(p, path)) == NULL)
+	} else if (p->files_read >= FILES_MAX) {
+		/* Said once; no file past the limit is read. */
+		if (p->files_read++ == FILES_MAX)
+			conf_perr(p, "include: more than %d files: \"%s\" and "
+			    "any file after it are not read", FILES_MAX, path);
+	} else if ((name = conf_intern_file(p, path)) == NULL) {
 		conf_perr_at(p, path, 0, "out of memory");
-	else {
+	} else {
+		p->files_read++;
 		p->incl_dev[d] = sb.st_dev;
 		p->incl_ino[d] = sb.st_ino;
 		p->file = name;
@@ -144,13 +148,24 @@ include_glob(struct conf_parser *p, const char *pattern)
 
 
 struct conf *
-conf_load(const char *path, struct conf_diag *diag)
+conf_load_id(const char *path, const char *config_id,
+    struct conf_diag *diag)
 {
 	struct conf_parser p;
+	char cwd[CONF_PATH_MAX];
 
 	if (conf_parser_init(&p, diag, path) < 0)
 		return NULL;
 	p.include = include_glob;
+	p.pre.config_id = config_id;
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL)
+		p.pre.cwd = cwd;
 	load_file(&p, path);
 	return conf_parser_done(&p, path);
+}
+
+struct conf *
+conf_load(const char *path, struct conf_diag *diag)
+{
+	return conf_load_id(path, NULL, diag);
 }
