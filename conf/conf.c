@@ -121,9 +121,22 @@ check_use(struct conf_parser *p, const struct conf_kw *k,
 	return false;
 }
 
+/*
+ * "include" and keepalived's variants includer, includem, includew,
+ * includeb and includea, which report missing files more strictly: vipd
+ * makes a pattern that matches nothing an error for all of them.
+ */
+static bool
+is_include(const char *w)
+{
+	return !strncmp(w, "include", 7) && (w[7] == '\0' ||
+	    (w[8] == '\0' && strchr("rmwba", w[7]) != NULL));
+}
+
 static int
 kw_include(struct conf_parser *p, const struct conf_stmt *st)
 {
+	p->include_strict = st->argv[0][7] != '\0';
 	if (p->include == NULL)
 		conf_perr(p, "include: not available here (the configuration "
 		    "was not read from a file)");
@@ -147,7 +160,7 @@ dispatch(struct conf_parser *p, const struct conf_stmt *st, bool opens)
 	size_t idx = 0;
 	struct conf_where *seen;
 
-	if (!strcmp(st->argv[0], "include")) {
+	if (is_include(st->argv[0])) {
 		k = &include_kw;
 	} else if (conf_kw_is_list(b)) {
 		if (!opens) {
@@ -246,7 +259,7 @@ static bool
 may_wait(const struct conf_parser *p, const struct conf_stmt *st)
 {
 	return p->skip == 0 && !st->bad && st->nwords > 0 &&
-	    strcmp(st->argv[0], "include") != 0 &&
+	    !is_include(st->argv[0]) &&
 	    !conf_kw_is_list(p->stack[p->depth].kind);
 }
 
@@ -278,8 +291,7 @@ conf_parse_line(struct conf_parser *p, struct conf_text *t, const char *line,
 		case CONF_TOK_WORD:
 			if (st->argc < CONF_ARGS_MAX)
 				st->argv[st->argc++] = slot;
-			if (st->nwords++ == 0 && first && !strcmp(slot,
-			    "include"))
+			if (st->nwords++ == 0 && first && is_include(slot))
 				lx.braces_literal = true;
 			break;
 		case CONF_TOK_ERROR:
@@ -415,14 +427,37 @@ finish_preempt(struct conf_parser *p, struct conf_instance *in,
 	}
 }
 
+/* keepalived 2.2.7 warns about an instance without VIPs, unless v3/strict. */
+static void
+finish_no_vips(struct conf_parser *p, struct conf_instance *in,
+    const struct conf_pinst *pi)
+{
+	const struct conf_where *w = &pi->seen[CONF_IK_VIPS];
+	const char *file = w->line ? w->file : in->file;
+	int line = w->line ? w->line : in->line;
+	char r[CONF_REPR_MAX];
+
+	if (in->nvips > 0 || (w->line != 0 && pi->vip_lines > 0))
+		return;
+	CONF_REPR(r, in->name);
+	in->family = AF_INET;	/* keepalived's default without VIPs */
+	if (in->version == 3 || in->strict)
+		conf_perr_at(p, file, line, "vrrp_instance %s: no "
+		    "virtual_ipaddress (at least one is required with %s)", r,
+		    in->strict ? "vrrp_strict" : "VRRPv3");
+	else
+		conf_pwarn_at(p, file, line, "vrrp_instance %s: no "
+		    "virtual_ipaddress; the instance runs VRRP but moves no "
+		    "address (keepalived warns too)", r);
+}
+
 static void
 finish_instance(struct conf_parser *p, struct conf_instance *in,
     const struct conf_pinst *pi)
 {
-	static const int required[] = { CONF_IK_INTERFACE, CONF_IK_VRID,
-	    CONF_IK_VIPS };
+	static const int required[] = { CONF_IK_INTERFACE, CONF_IK_VRID };
 	static const char *const names[] = { "interface",
-	    "virtual_router_id", "virtual_ipaddress" };
+	    "virtual_router_id" };
 	char r[CONF_REPR_MAX];
 	size_t i;
 
@@ -431,10 +466,6 @@ finish_instance(struct conf_parser *p, struct conf_instance *in,
 		if (pi->seen[required[i]].line == 0)
 			conf_perr_at(p, in->file, in->line, "vrrp_instance %s: "
 			    "missing required keyword \"%s\"", r, names[i]);
-	if (pi->seen[CONF_IK_VIPS].line != 0 && pi->vip_lines == 0)
-		conf_perr_at(p, pi->seen[CONF_IK_VIPS].file,
-		    pi->seen[CONF_IK_VIPS].line,
-		    "virtual_ipaddress: no address (at least one is required)");
 	if (in->nvips > 0 && in->family == AF_INET6) {
 		if (pi->version.line != 0 && in->version == 2)
 			conf_perr_at(p, pi->version.file, pi->version.line,
@@ -448,6 +479,8 @@ finish_instance(struct conf_parser *p, struct conf_instance *in,
 	finish_auth(p, in, pi);
 	finish_preempt(p, in, pi);
 	conf_vrrp_finish(p, in, pi);
+	conf_sys_finish_instance(p, in, pi);
+	finish_no_vips(p, in, pi);
 	conf_addr_finish(p, in, pi);
 }
 
@@ -497,6 +530,7 @@ finish(struct conf_parser *p, const char *file)
 	for (i = 0; i < p->conf->ninstances; i++)
 		finish_instance(p, &p->conf->instances[i], &p->pinst[i]);
 	finish_unique(p);
+	conf_sys_finish_vips(p);
 	conf_checks_finish(p);
 	if (p->conf->ninstances == 0 && p->nerrors == 0)
 		conf_pwarn_at(p, file, 0, "no vrrp_instance defined");

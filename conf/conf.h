@@ -187,6 +187,8 @@ struct conf_instance {
 	bool health_strict;		/* unhealthy: out of the election */
 	uint32_t notify_script_timeout_s;	/* notify scripts are killed
 						 * after this; default 10 */
+	bool strict;			/* strict_mode, or vrrp_strict */
+	bool accept;			/* "accept" given (always true here) */
 };
 
 struct conf {
@@ -223,7 +225,19 @@ struct conf {
 	uint16_t metrics_port;
 	struct conf_check *checks;
 	size_t nchecks;
+	/* The daemon's scheduling and start (conf_sys.c). */
+	uint8_t rt_priority;		/* SCHED_RR priority; 0: SCHED_OTHER */
+	bool lock_memory;		/* mlockall(); default on */
+	bool has_nice;
+	int nice;			/* vrrp_priority, -20..19 */
+	uint32_t rlimit_rttime_us;	/* RLIMIT_RTTIME; 0: left alone */
+	uint64_t startup_delay_us;	/* vrrp_startup_delay */
+	bool has_umask;
+	uint32_t umask;
+	bool strict;			/* vrrp_strict */
 };
+
+#define CONF_RT_PRIORITY_DEFAULT	10	/* modest: below kernel threads */
 
 enum conf_severity {
 	CONF_SEV_ERROR,

@@ -200,9 +200,10 @@ conf_addr_vip_line(struct conf_parser *p, const struct conf_stmt *st,
 	for (i = 0; i < *n; i++)
 		if ((*list)[i].family == v.family &&
 		    !memcmp((*list)[i].addr, v.addr, sizeof(v.addr))) {
-			conf_perr(p, "%s: \"%s\" is listed twice (first at "
-			    "line %d)", kw, CONF_REPR(r, st->argv[0]),
-			    (*list)[i].line);
+			/* keepalived 2.2.7 warns and drops the copy. */
+			conf_pwarn(p, "%s: \"%s\" is listed twice (first at "
+			    "line %d), the copy is ignored (as keepalived does)",
+			    kw, CONF_REPR(r, st->argv[0]), (*list)[i].line);
 			return;
 		}
 	if (*n == max) {

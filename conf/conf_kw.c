@@ -116,12 +116,49 @@ too_long(struct conf_parser *p, const char *kw, const char *s, size_t cap)
 	return -1;
 }
 
+/* Whether @s is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+static bool
+is_utf8(const unsigned char *s)
+{
+	unsigned c, n, i, min;
+	uint32_t cp;
+
+	while ((c = *s++) != 0) {
+		if (c < 0x80)
+			continue;
+		if ((c & 0xe0) == 0xc0)
+			n = 1, cp = c & 0x1f, min = 0x80;
+		else if ((c & 0xf0) == 0xe0)
+			n = 2, cp = c & 0x0f, min = 0x800;
+		else if ((c & 0xf8) == 0xf0)
+			n = 3, cp = c & 0x07, min = 0x10000;
+		else
+			return false;
+		for (i = 0; i < n; i++, s++) {
+			if ((*s & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (*s & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+	}
+	return true;
+}
+
 int
 conf_val_name(struct conf_parser *p, const char *kw, const char *s,
     char *dst, size_t cap)
 {
+	char r[CONF_REPR_MAX];
+
 	if (*s == '\0') {
 		conf_perr(p, "%s: empty name", kw);
+		return -1;
+	}
+	/* Status and JSON carry names as text: they must be UTF-8. */
+	if (!is_utf8((const unsigned char *)s)) {
+		conf_perr(p, "%s: \"%s\" is not valid UTF-8", kw,
+		    CONF_REPR(r, s));
 		return -1;
 	}
 	if (too_long(p, kw, s, cap) < 0)
@@ -321,216 +358,4 @@ conf_kw_list_line(struct conf_parser *p, enum conf_blk b,
 	default:
 		break;
 	}
-}
-
-/* keepalived's vocabulary ---------------------------------------------- */
-
-/*
- * The decision table for keepalived keywords that are not vipd keywords
- * (those are in the keyword tables, with their handlers).  Each is:
- *  ACCEPT  taken without a message: vipd always behaves as it asks;
- *  WARN    taken and ignored, with a warning: it changes nothing about
- *          VRRP (e-mail alerts, SNMP), so a keepalived.conf still runs;
- *  REFUSE  an error: ignoring it would change what the host does.  The
- *          text is the feature ("virtual_server" (LVS) is not supported
- *          by vipd), a reason (REASON), or the whole message (SAY).
- * vipd.conf(5) lists this table; keep the two in step.
- */
-enum ka_action { KA_ACCEPT, KA_WARN, KA_REFUSE, KA_REASON, KA_SAY };
-
-#define KA_T	(1u << CONF_BLK_TOP)
-#define KA_G	(1u << CONF_BLK_GLOBAL)
-#define KA_I	(1u << CONF_BLK_INSTANCE)
-
-struct ka_kw {
-	const char *name;
-	unsigned blocks;
-	enum ka_action action;
-	const char *text;
-};
-
-#define EMAIL	"vipd does not send email alerts (use notify scripts)"
-#define SNMP	"vipd has no SNMP support (see vipctl(8) for status)"
-#define SCRIPTS	"vrrp_script/track_script are not supported; vipd checks " \
-	"Postfix itself (see smtp_check and postfix_check in vipd.conf(5))"
-#define STRICT	"it makes the VIP unreachable for mail (no Accept_Mode)"
-#define VMAC	"vipd moves the address, see vipd.conf(5)"
-#define MCAST	"vipd uses the VRRP groups 224.0.0.18 and ff02::12 (or " \
-	"unicast_peer)"
-#define FIFO	"notify FIFOs"
-
-static const struct ka_kw ka_table[] = {
-	{ "accept", KA_I, KA_ACCEPT, "vipd always accepts traffic to the "
-	    "VIP" },
-	{ "unicast_fault_no_peer", KA_I, KA_ACCEPT, "vipd never falls back "
-	    "to multicast" },
-	{ "notification_email", KA_G, KA_WARN, EMAIL },
-	{ "notification_email_from", KA_G, KA_WARN, EMAIL },
-	{ "smtp_server", KA_G, KA_WARN, EMAIL },
-	{ "smtp_helo_name", KA_G, KA_WARN, EMAIL },
-	{ "smtp_connect_timeout", KA_G, KA_WARN, EMAIL },
-	{ "smtp_alert", KA_G | KA_I, KA_WARN, EMAIL },
-	{ "smtp_alert_vrrp", KA_G, KA_WARN, EMAIL },
-	{ "smtp_alert_checker", KA_G, KA_WARN, EMAIL },
-	{ "no_email_faults", KA_G, KA_WARN, EMAIL },
-	{ "enable_traps", KA_G, KA_WARN, SNMP },
-	{ "enable_snmp_vrrp", KA_G, KA_WARN, SNMP },
-	{ "enable_snmp_checker", KA_G, KA_WARN, SNMP },
-	{ "enable_snmp_rfc", KA_G, KA_WARN, SNMP },
-	{ "enable_snmp_rfcv2", KA_G, KA_WARN, SNMP },
-	{ "enable_snmp_rfcv3", KA_G, KA_WARN, SNMP },
-	{ "snmp_socket", KA_G, KA_WARN, SNMP },
-	{ "lvs_id", KA_G, KA_WARN, "an LVS setting, vipd has no use for it" },
-	{ "debug", KA_I, KA_WARN, "use vipd -D for detailed logs" },
-	{ "vrrp_script", KA_T, KA_SAY, SCRIPTS },
-	{ "track_script", KA_I, KA_SAY, SCRIPTS },
-	{ "vrrp_strict", KA_G, KA_REASON, STRICT },
-	{ "strict_mode", KA_I, KA_REASON, STRICT },
-	{ "no_accept", KA_I, KA_REASON, "mail needs Accept_Mode (vipd always "
-	    "accepts traffic to the VIP)" },
-	{ "use_vmac", KA_I, KA_REASON, VMAC },
-	{ "use_vmac_addr", KA_I, KA_REASON, VMAC },
-	{ "vmac_xmit_base", KA_I, KA_REASON, VMAC },
-	{ "use_ipvlan", KA_I, KA_REASON, VMAC },
-	{ "vrrp_mcast_group4", KA_G, KA_REASON, MCAST },
-	{ "vrrp_mcast_group6", KA_G, KA_REASON, MCAST },
-	{ "mcast_dst_ip", KA_I, KA_REASON, MCAST },
-	{ "mcast_src_ip", KA_I, KA_REASON, "use unicast_src_ip, which sets "
-	    "the same source address" },
-	{ "vrrp_min_garp", KA_G, KA_REASON, "use vrrp_garp_master_repeat 1 "
-	    "and vrrp_garp_master_delay 0" },
-	{ "skip_check_adv_addr", KA_I, KA_REASON, "use "
-	    "vrrp_skip_check_adv_addr in global_defs" },
-	{ "preempt", KA_I, KA_REFUSE, "preemption is the default; remove it" },
-	{ "virtual_server", KA_T, KA_REFUSE, "LVS" },
-	{ "virtual_server_group", KA_T, KA_REFUSE, "LVS" },
-	{ "checker_priority", KA_G, KA_REFUSE, "LVS" },
-	{ "lvs_sync_daemon", KA_G, KA_REFUSE, "LVS" },
-	{ "lvs_timeouts", KA_G, KA_REFUSE, "LVS" },
-	{ "lvs_flush", KA_G, KA_REFUSE, "LVS" },
-	{ "vrrp_sync_group", KA_T, KA_REFUSE, "sync groups" },
-	{ "vrrp_track_file", KA_T, KA_REFUSE, "track files" },
-	{ "track_file", KA_T | KA_I, KA_REFUSE, "track files" },
-	{ "vrrp_track_process", KA_T, KA_REFUSE, "process tracking" },
-	{ "track_process", KA_T | KA_I, KA_REFUSE, "process tracking" },
-	{ "track_bfd", KA_I, KA_REFUSE, "BFD" },
-	{ "bfd_instance", KA_T, KA_REFUSE, "BFD" },
-	{ "track_src_ip", KA_I, KA_REFUSE, "tracking" },
-	{ "static_ipaddress", KA_T, KA_REFUSE, "static addresses" },
-	{ "static_routes", KA_T, KA_REFUSE, "static routes" },
-	{ "static_rules", KA_T, KA_REFUSE, "static rules" },
-	{ "static_track_group", KA_T, KA_REFUSE, "track groups" },
-	{ "linkbeat_interfaces", KA_T, KA_REFUSE, "linkbeat" },
-	{ "linkbeat_use_polling", KA_I, KA_REFUSE, "linkbeat" },
-	{ "garp_group", KA_T, KA_REFUSE, "GARP groups" },
-	{ "garp_extra_if", KA_I, KA_REFUSE, "GARP on extra interfaces" },
-	{ "vrrp_garp_extra_if", KA_G, KA_REFUSE, "GARP on extra interfaces" },
-	{ "net_namespace", KA_T, KA_REFUSE, "network namespaces" },
-	{ "includer", KA_T, KA_REFUSE, "include variants; use include" },
-	{ "includem", KA_T, KA_REFUSE, "include variants; use include" },
-	{ "includew", KA_T, KA_REFUSE, "include variants; use include" },
-	{ "includeb", KA_T, KA_REFUSE, "include variants; use include" },
-	{ "includea", KA_T, KA_REFUSE, "include variants; use include" },
-	{ "old_unicast_checksum", KA_I, KA_REFUSE, "old unicast checksums" },
-	{ "notify_deleted", KA_I, KA_REFUSE, "notify scripts" },
-	{ "notify_master_rx_lower_pri", KA_I, KA_REFUSE, "notify scripts" },
-	{ "notify_priority_changes", KA_I, KA_REFUSE, FIFO },
-	{ "notify_fifo", KA_G, KA_REFUSE, FIFO },
-	{ "vrrp_notify_fifo", KA_G, KA_REFUSE, FIFO },
-	{ "notify_fifo_script", KA_G, KA_REFUSE, FIFO },
-	{ "vrrp_notify_fifo_script", KA_G, KA_REFUSE, FIFO },
-	{ "enable_dbus", KA_G, KA_REFUSE, "DBus" },
-	{ "virtual_routes", KA_I, KA_REFUSE, NULL },
-	{ "virtual_rules", KA_I, KA_REFUSE, NULL },
-	{ "promote_secondaries", KA_I, KA_REFUSE, NULL },
-	{ "down_timer_adverts", KA_I, KA_REFUSE, NULL },
-	{ "kernel_rx_buf_size", KA_I, KA_REFUSE, NULL },
-	{ "native_ipv6", KA_I, KA_REFUSE, NULL },
-	{ "vrf", KA_I, KA_REFUSE, NULL },
-	{ "auth_hmac", KA_I, KA_REFUSE, NULL },
-	{ "vrrp_iptables", KA_G, KA_REFUSE, NULL },
-	{ "vrrp_ipsets", KA_G, KA_REFUSE, NULL },
-	{ "nftables", KA_G, KA_REFUSE, NULL },
-	{ "vrrp_priority", KA_G, KA_REFUSE, NULL },
-	{ "vrrp_no_swap", KA_G, KA_REFUSE, NULL },
-	{ "vrrp_rt_priority", KA_G, KA_REFUSE, NULL },
-	{ "vrrp_cpu_affinity", KA_G, KA_REFUSE, NULL },
-	{ "vrrp_startup_delay", KA_G, KA_REFUSE, NULL },
-	{ "max_auto_priority", KA_G, KA_REFUSE, NULL },
-	{ "dynamic_interfaces", KA_G, KA_REFUSE, NULL },
-	{ "default_interface", KA_G, KA_REFUSE, NULL },
-	{ "umask", KA_G, KA_REFUSE, NULL },
-	{ "vrrp_netlink_cmd_rcv_bufs", KA_G, KA_REFUSE, NULL },
-	{ "vrrp_rx_bufs_policy", KA_G, KA_REFUSE, NULL },
-	{ "reload_check_config", KA_G, KA_REFUSE, NULL },
-	{ "reload_time_file", KA_G, KA_REFUSE, NULL },
-	{ "include_check", KA_G, KA_REFUSE, NULL },
-	{ "config_save_dir", KA_G, KA_REFUSE, NULL },
-	{ NULL, 0, KA_REFUSE, NULL },
-};
-
-static const struct ka_kw *
-ka_find(enum conf_blk b, const char *name)
-{
-	const struct ka_kw *t;
-
-	for (t = ka_table; t->name != NULL; t++)
-		if ((t->blocks & (1u << b)) && !strcmp(t->name, name))
-			return t;
-	return NULL;
-}
-
-static void
-ka_report(struct conf_parser *p, const struct ka_kw *ka)
-{
-	switch (ka->action) {
-	case KA_ACCEPT:
-		break;
-	case KA_WARN:
-		conf_pwarn(p, "\"%s\" is ignored: %s", ka->name, ka->text);
-		break;
-	case KA_REASON:
-		conf_perr(p, "\"%s\" is not supported: %s", ka->name, ka->text);
-		break;
-	case KA_SAY:
-		conf_perr(p, "%s", ka->text);
-		break;
-	case KA_REFUSE:
-		if (ka->text != NULL)
-			conf_perr(p, "\"%s\" (%s) is not supported by vipd",
-			    ka->name, ka->text);
-		else
-			conf_perr(p, "\"%s\" is not supported by vipd",
-			    ka->name);
-		break;
-	}
-}
-
-void
-conf_kw_unknown(struct conf_parser *p, enum conf_blk b, const char *kw)
-{
-	static const enum conf_blk blks[] = { CONF_BLK_TOP, CONF_BLK_GLOBAL,
-	    CONF_BLK_INSTANCE, CONF_BLK_AUTH, CONF_BLK_SMTP_CHECK,
-	    CONF_BLK_POSTFIX_CHECK };
-	const struct ka_kw *ka = ka_find(b, kw);
-	char r[CONF_REPR_MAX];
-	size_t i, idx;
-
-	for (i = 0; i < sizeof(blks) / sizeof(blks[0]); i++)
-		if (blks[i] != b && conf_kw_find(blks[i], kw, &idx) != NULL) {
-			conf_perr(p, "\"%s\" is not valid in %s (it belongs in "
-			    "%s)", kw, conf_kw_blk_name(b),
-			    conf_kw_blk_name(blks[i]));
-			return;
-		}
-	if (ka != NULL)
-		ka_report(p, ka);
-	else if (kw[0] == '$' || kw[0] == '@' || kw[0] == '~')
-		conf_perr(p, "\"%s\": keepalived's %s are not supported by "
-		    "vipd", CONF_REPR(r, kw), kw[0] == '$' ?
-		    "parameter substitutions" : kw[0] == '@' ?
-		    "conditional lines" : "sequence and list blocks");
-	else
-		conf_perr(p, "unknown keyword \"%s\" in %s", CONF_REPR(r, kw),
-		    conf_kw_blk_name(b));
 }

@@ -137,6 +137,7 @@ struct conf_parser {
 	dev_t incl_dev[CONF_INCLUDE_DEPTH_MAX + 1];
 	ino_t incl_ino[CONF_INCLUDE_DEPTH_MAX + 1];
 	void (*include)(struct conf_parser *, const char *pattern);
+	bool include_strict;	/* includer & co: no match is an error */
 	struct conf_pre pre;
 };
 
@@ -156,6 +157,7 @@ enum {
 	CONF_IK_TRACK_CHECK, CONF_IK_DEFAULT_CHECKS, CONF_IK_HEALTH_STRICT,
 	CONF_IK_UNICAST_TTL, CONF_IK_CHECK_UNICAST_SRC,
 	CONF_IK_NOTIFY_SCRIPT_TIMEOUT,
+	CONF_IK_MCAST_SRC, CONF_IK_PREEMPT, CONF_IK_STRICT, CONF_IK_ACCEPT,
 	CONF_IK_END,
 };
 enum { CONF_AK_TYPE, CONF_AK_PASS, CONF_AK_END };
@@ -171,6 +173,10 @@ enum {
 	CONF_GK_DEFAULT_SMTP_IP, CONF_GK_DEFAULT_SMTP_PORT,
 	CONF_GK_METRICS_LISTEN,
 	CONF_GK_CHECK_UNICAST_SRC, CONF_GK_NOTIFY_SCRIPT_TIMEOUT,
+	CONF_GK_MCAST4, CONF_GK_MCAST6, CONF_GK_STRICT, CONF_GK_NICE,
+	CONF_GK_NO_SWAP, CONF_GK_RT_PRIORITY, CONF_GK_MAX_AUTO_PRIORITY,
+	CONF_GK_RLIMIT_RTTIME, CONF_GK_RLIMIT_RTIME, CONF_GK_STARTUP_DELAY,
+	CONF_GK_UMASK,
 	CONF_GK_END,
 };
 /* smtp_check and postfix_check share the first four. */
@@ -311,6 +317,21 @@ void conf_vrrp_finish_globals(struct conf_parser *p);
 /* Per-instance values that default to global ones (after parsing). */
 void conf_vrrp_finish(struct conf_parser *p, struct conf_instance *in,
     const struct conf_pinst *pi);
+
+/* Daemon settings and keepalived's aliases (conf_sys.c) ----------------- */
+
+int conf_sys_kw_global(struct conf_parser *p, const struct conf_stmt *st);
+int conf_sys_kw_instance(struct conf_parser *p, const struct conf_stmt *st);
+/* Defaults before any keyword. */
+void conf_sys_init(struct conf *c);
+/* vrrp_strict / strict_mode, as keepalived applies them, per instance. */
+void conf_sys_finish_instance(struct conf_parser *p, struct conf_instance *in,
+    const struct conf_pinst *pi);
+/* The same address in two instances; run once, after the instances. */
+void conf_sys_finish_vips(struct conf_parser *p);
+
+/* Whether @name is in keepalived 2.2.7's vocabulary (conf_ka.c). */
+bool conf_ka_known(const char *name);
 
 /* Addresses (conf_addr.c) ---------------------------------------------- */
 

@@ -129,7 +129,9 @@ include_glob(struct conf_parser *p, const char *pattern)
 		pattern = full;
 	/* No GLOB_ERR: a missing directory is "no match", warned about. */
 	rc = glob(pattern, GLOB_BRACE, NULL, &g);
-	if (rc == GLOB_NOMATCH && has_glob_magic(pattern))
+	if (rc == GLOB_NOMATCH && has_glob_magic(pattern) && p->include_strict)
+		conf_perr(p, "include: no file matches \"%s\"", pattern);
+	else if (rc == GLOB_NOMATCH && has_glob_magic(pattern))
 		conf_pwarn_at(p, p->file, p->line, "include: no file matches "
 		    "\"%s\"", pattern);
 	else if (rc == GLOB_NOMATCH)

@@ -27,6 +27,7 @@ conf_vrrp_init(struct conf *c)
 	c->garp_master_refresh_repeat = 1;
 	c->notify_script_timeout_s = 10;	/* keepalived's script default */
 	memcpy(c->postfix_config_dir, "/etc/postfix", sizeof("/etc/postfix"));
+	conf_sys_init(c);
 	c->default_smtp_family = AF_INET;
 	inet_pton(AF_INET, "127.0.0.1", c->default_smtp_ip);
 	c->default_smtp_port = 25;
@@ -403,9 +404,12 @@ kw_state(struct conf_parser *p, const struct conf_stmt *st)
 		conf_cur_inst(p)->init_state = CONF_STATE_MASTER;
 	else if (!strcmp(st->argv[1], "BACKUP"))
 		conf_cur_inst(p)->init_state = CONF_STATE_BACKUP;
-	else
-		conf_perr(p, "state: \"%s\" must be MASTER or BACKUP",
-		    CONF_REPR(r, st->argv[1]));
+	else {
+		/* keepalived 2.2.7 warns and goes on ("state SLAVE"). */
+		conf_pwarn(p, "state: unknown state \"%s\", BACKUP is used (as "
+		    "keepalived does)", CONF_REPR(r, st->argv[1]));
+		conf_cur_inst(p)->init_state = CONF_STATE_BACKUP;
+	}
 	return 0;
 }
 
@@ -684,6 +688,22 @@ const struct conf_kw conf_kw_global[] = {
 	    kw_check_unicast_src, 0, 1),
 	[CONF_GK_NOTIFY_SCRIPT_TIMEOUT] = KW("vrrp_notify_script_timeout",
 	    kw_garp, 1, 1),
+	[CONF_GK_MCAST4] = KW("vrrp_mcast_group4", conf_sys_kw_global, 1, 1),
+	[CONF_GK_MCAST6] = KW("vrrp_mcast_group6", conf_sys_kw_global, 1, 1),
+	[CONF_GK_STRICT] = KW("vrrp_strict", conf_sys_kw_global, 0, 0),
+	[CONF_GK_NICE] = KW("vrrp_priority", conf_sys_kw_global, 1, 1),
+	[CONF_GK_NO_SWAP] = KW("vrrp_no_swap", conf_sys_kw_global, 0, 1),
+	[CONF_GK_RT_PRIORITY] = KW("vrrp_rt_priority", conf_sys_kw_global,
+	    1, 1),
+	[CONF_GK_MAX_AUTO_PRIORITY] = KW("max_auto_priority",
+	    conf_sys_kw_global, 0, 1),
+	[CONF_GK_RLIMIT_RTTIME] = KW("vrrp_rlimit_rttime", conf_sys_kw_global,
+	    1, 1),
+	[CONF_GK_RLIMIT_RTIME] = KW("vrrp_rlimit_rtime", conf_sys_kw_global,
+	    1, 1),
+	[CONF_GK_STARTUP_DELAY] = KW("vrrp_startup_delay", conf_sys_kw_global,
+	    1, 1),
+	[CONF_GK_UMASK] = KW("umask", conf_sys_kw_global, 1, 1),
 	[CONF_GK_END] = KW(NULL, NULL, 0, 0),
 };
 
@@ -738,6 +758,10 @@ const struct conf_kw conf_kw_instance[] = {
 	    kw_check_unicast_src, 0, 1),
 	[CONF_IK_NOTIFY_SCRIPT_TIMEOUT] = KW("notify_script_timeout", kw_garp,
 	    1, 1),
+	[CONF_IK_MCAST_SRC] = KW("mcast_src_ip", conf_sys_kw_instance, 1, 1),
+	[CONF_IK_PREEMPT] = KW("preempt", conf_sys_kw_instance, 0, 0),
+	[CONF_IK_STRICT] = KW("strict_mode", conf_sys_kw_instance, 0, 1),
+	[CONF_IK_ACCEPT] = KW("accept", conf_sys_kw_instance, 0, 0),
 	[CONF_IK_END] = KW(NULL, NULL, 0, 0),
 };
 

@@ -60,6 +60,9 @@ static inline struct conf *parse_expect(const char *text, const char *want)
 	struct conf *c = conf_parse_buf("t.conf", text, strlen(text), &d);
 	char *got = join_diag(&d);
 
+	/* cmocka cuts long strings: show the whole of a wrong answer. */
+	if (strcmp(got, want) != 0)
+		fprintf(stderr, "--- got:\n%s--- want:\n%s---\n", got, want);
 	assert_string_equal(got, want);
 	if (c == NULL)
 		assert_true(d.nerrors > 0);

@@ -432,7 +432,7 @@ static void test_err_long_words(void **state)
 		    "0000:0000:0000:0000:0...\" is not an IPv4 or IPv6 "
 		    "address\n");
 	inst_expect("vrf blue",
-		    "t.conf:7: \"vrf\" is not supported by vipd\n");
+		    "t.conf:7: \"vrf\" (VRFs) is not supported yet by vipd\n");
 }
 
 static void test_track_check(void **state)

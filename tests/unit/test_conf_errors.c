@@ -14,7 +14,8 @@ static void test_err_instance_values(void **state)
 {
 	(void)state;
 	inst_expect("state master",
-		    "t.conf:7: state: \"master\" must be MASTER or BACKUP\n");
+		    "t.conf:7: warning: state: unknown state \"master\", "
+		    "BACKUP is used (as keepalived does)\n");
 	inst_expect("priority 0",
 		    "t.conf:7: priority: \"0\" is out of range 1..255\n");
 	inst_expect("priority 256",
@@ -142,16 +143,18 @@ static void test_err_names(void **state)
 			       "interface name\n"
 			       "t.conf:1: vrrp_instance A: missing required "
 			       "keyword \"virtual_router_id\"\n"
-			       "t.conf:1: vrrp_instance A: missing required "
-			       "keyword \"virtual_ipaddress\"\n"));
+			       "t.conf:1: warning: vrrp_instance A: no virtual_ipaddress; "
+			       "the instance runs VRRP but moves no address "
+			       "(keepalived warns too)\n"));
 	conf_free(parse_expect("vrrp_instance A {\n interface "
 			       "abcdefghijklmnop\n}\n",
 			       "t.conf:2: interface: \"abcdefghijklmnop\" is "
 			       "longer than 15 characters\n"
 			       "t.conf:1: vrrp_instance A: missing required "
 			       "keyword \"virtual_router_id\"\n"
-			       "t.conf:1: vrrp_instance A: missing required "
-			       "keyword \"virtual_ipaddress\"\n"));
+			       "t.conf:1: warning: vrrp_instance A: no virtual_ipaddress; "
+			       "the instance runs VRRP but moves no address "
+			       "(keepalived warns too)\n"));
 	conf_free(parse_expect("vrrp_instance A {\n interface ..\n"
 			       " virtual_router_id 1\n virtual_ipaddress {\n"
 			       " 192.0.2.1\n }\n}\n",
@@ -177,10 +180,15 @@ static void test_err_names(void **state)
 	conf_free(parse_expect("vrrp_instance A B {\n}\n",
 			       "t.conf:1: vrrp_instance: unexpected argument "
 			       "\"B\"\n"));
+	/* keepalived takes "{" on the next line. */
 	conf_free(parse_expect("vrrp_instance A\n{\n}\n",
-			       "t.conf:1: vrrp_instance: missing \"{\" at the "
-			       "end of the line\n"
-			       "t.conf:2: unexpected \"{\"\n"));
+			       "t.conf:1: vrrp_instance A: missing required "
+			       "keyword \"interface\"\n"
+			       "t.conf:1: vrrp_instance A: missing required "
+			       "keyword \"virtual_router_id\"\n"
+			       "t.conf:1: warning: vrrp_instance A: no "
+			       "virtual_ipaddress; the instance runs VRRP but "
+			       "moves no address (keepalived warns too)\n"));
 }
 
 static void test_err_auth(void **state)
@@ -212,10 +220,10 @@ static void test_err_auth(void **state)
 		    "7)\n"
 		    "t.conf:7: authentication: missing required keyword "
 		    "\"auth_type\"\n");
+	/* keepalived takes "{" on the next line. */
 	inst_expect("authentication\n{\n}",
-		    "t.conf:7: authentication: missing \"{\" at the end of "
-		    "the line\n"
-		    "t.conf:8: unexpected \"{\"\n");
+		    "t.conf:7: authentication: missing required keyword "
+		    "\"auth_type\"\n");
 	inst_expect("authentication {\nauth_type PASS\nauth_pass abc\n}\n"
 		    "version 3",
 		    "t.conf:7: warning: authentication is ignored with VRRPv3 "
@@ -231,8 +239,9 @@ static void test_err_vips(void **state)
 	conf_free(parse_expect("vrrp_instance A {\n interface eth0\n"
 			       " virtual_router_id 1\n"
 			       " virtual_ipaddress {\n }\n}\n",
-			       "t.conf:4: virtual_ipaddress: no address (at "
-			       "least one is required)\n"));
+			       "t.conf:4: warning: vrrp_instance A: no "
+			       "virtual_ipaddress; the instance runs VRRP but "
+			       "moves no address (keepalived warns too)\n"));
 	conf_free(parse_expect(
 		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
 		" virtual_ipaddress {\n"
@@ -292,8 +301,9 @@ static void test_err_vips(void **state)
 		"t.conf:24: virtual_ipaddress: \"2001:db8::9\" is IPv6 but "
 		"this instance's addresses are IPv4 (one family per "
 		"vrrp_instance)\n"
-		"t.conf:25: virtual_ipaddress: \"192.0.2.9/24\" is listed "
-		"twice (first at line 23)\n"
+		"t.conf:25: warning: virtual_ipaddress: \"192.0.2.9/24\" is "
+		"listed twice (first at line 23), the copy is ignored (as "
+		"keepalived does)\n"
 		"t.conf:26: virtual_ipaddress: option \"brd\" is not "
 		"supported by vipd\n"
 		"t.conf:27: virtual_ipaddress: \"1.2.3\" is not an IPv4 or "
@@ -343,12 +353,14 @@ static void test_err_structure(void **state)
 			       "closed at the end of the file\n"
 			       "t.conf:1: vrrp_instance A: missing required "
 			       "keyword \"virtual_router_id\"\n"
-			       "t.conf:1: vrrp_instance A: missing required "
-			       "keyword \"virtual_ipaddress\"\n"));
+			       "t.conf:1: warning: vrrp_instance A: no virtual_ipaddress; "
+			       "the instance runs VRRP but moves no address "
+			       "(keepalived warns too)\n"));
 	conf_free(parse_expect("virtual_server 192.0.2.1 25 {\n"
 			       " real_server 192.0.2.2 25 {\n",
-			       "t.conf:1: \"virtual_server\" (LVS) is not "
-			       "supported by vipd\n"
+			       "t.conf:1: \"virtual_server\" is refused by "
+			       "design: LVS load balancing; vipd does VRRP "
+			       "failover only\n"
 			       "t.conf:1: \"virtual_server\" block is not "
 			       "closed at the end of the file\n"));
 	conf_free(parse_expect("{\n", "t.conf:1: unexpected \"{\"\n"
@@ -409,8 +421,6 @@ static void test_err_unknown(void **state)
 		"}\n",
 		"t.conf:2: warning: \"notification_email\" is ignored: vipd "
 		"does not send email alerts (use notify scripts)\n"
-		"t.conf:5: \"vrrp_strict\" is not supported: it makes the VIP "
-		"unreachable for mail (no Accept_Mode)\n"
 		"t.conf:6: unknown keyword \"router_idd\" in global_defs\n"
 		"t.conf:7: \"priority\" is not valid in global_defs (it "
 		"belongs in vrrp_instance)\n"
@@ -418,16 +428,10 @@ static void test_err_unknown(void **state)
 		"checks Postfix itself (see smtp_check and postfix_check in "
 		"vipd.conf(5))\n"
 		"t.conf:12: \"vrrp_sync_group\" (sync groups) is not "
-		"supported by vipd\n"
+		"supported yet by vipd\n"
 		"t.conf:17: unknown keyword \"frobnicate\" in top level\n"
-		"t.conf:18: \"$VAR=1\": keepalived's parameter substitutions "
-		"are not supported by vipd\n"
-		"t.conf:19: \"@mx1\": keepalived's conditional lines are not "
-		"supported by vipd\n"
-		"t.conf:20: \"~SEQ(i,1,3)\": keepalived's sequence and list "
-		"blocks are not supported by vipd\n"
-		"t.conf:21: \"includer\" (include variants; use include) is "
-		"not supported by vipd\n"
+		"t.conf:21: include: not available here (the configuration "
+		"was not read from a file)\n"
 		"t.conf:22: \"virtual_ipaddress\" is not valid in top level "
 		"(it belongs in vrrp_instance)\n"
 		"t.conf:31: \"mcast_dst_ip\" is not supported: vipd uses the "
@@ -438,17 +442,19 @@ static void test_err_unknown(void **state)
 		"Accept_Mode (vipd always accepts traffic to the VIP)\n"
 		"t.conf:34: notify_master: \"bin/x\" does not start with an "
 		"absolute path\n"
-		"t.conf:35: \"preempt\" (preemption is the default; remove "
-		"it) is not supported by vipd\n"
-		"t.conf:36: \"use_vmac\" is not supported: vipd moves the "
-		"address, see vipd.conf(5)\n"
+		"t.conf:36: \"use_vmac\" (virtual MAC interfaces) is not "
+		"supported yet by vipd\n"
 		"t.conf:37: \"router_id\" is not valid in vrrp_instance (it "
 		"belongs in global_defs)\n"
 		"t.conf:38: \"auth_type\" is not valid in vrrp_instance (it "
 		"belongs in authentication)\n"
 		"t.conf:39: unknown keyword \"bogus\" in vrrp_instance\n"
 		"t.conf:42: \"vrrp_instance\" is not valid in vrrp_instance "
-		"(it belongs in top level)\n"));
+		"(it belongs in top level)\n"
+		"t.conf:25: vrrp_instance VI_1: strict mode without "
+		"\"accept\" drops all traffic to the VIP in keepalived "
+		"(no_accept); vipd always accepts it, which mail needs: add "
+		"\"accept\" to the instance\n"));
 }
 
 static void test_err_duplicates(void **state)
@@ -553,8 +559,8 @@ static void test_many_instances(void **state)
 		last = len;
 		len += (size_t)sprintf(buf + len, "vrrp_instance I%zu {\n"
 				       "interface e%zu\nvirtual_router_id 1\n"
-				       "virtual_ipaddress {\n192.0.2.1\n}\n}\n",
-				       i, i);
+				       "virtual_ipaddress {\n2001:db8::%zx\n}\n"
+				       "}\n", i, i, i + 1);
 	}
 	c = parse_big(buf, len, &d);
 	assert_null(c);
@@ -583,8 +589,8 @@ static void test_warning_cap(void **state)
 				       "interface e%zu\nvirtual_router_id 1\n"
 				       "authentication {\nauth_type PASS\n"
 				       "auth_pass 123456789\n}\n"
-				       "virtual_ipaddress {\n192.0.2.1\n}\n}\n",
-				       i, i);
+				       "virtual_ipaddress {\n192.0.2.%zu\n}\n}\n",
+				       i, i, i + 1);
 	c = parse_big(buf, len, &d);
 	assert_non_null(c);
 	assert_int_equal(d.nmsgs, CONF_WARNINGS_MAX + 1);

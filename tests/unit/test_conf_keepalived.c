@@ -296,21 +296,21 @@ static void test_keepalived_words(void **state)
 		   "t.conf:12: warning: \"no_email_faults\" is ignored: vipd "
 		   "does not send email alerts (use notify scripts)\n"
 		   "t.conf:13: warning: \"enable_traps\" is ignored: vipd has no "
-		   "SNMP support (see vipctl(8) for status)\n"
+		   "SNMP support (vipctl status --json gives the same facts)\n"
 		   "t.conf:14: warning: \"enable_snmp_vrrp\" is ignored: vipd "
-		   "has no SNMP support (see vipctl(8) for status)\n"
+		   "has no SNMP support (vipctl status --json gives the same facts)\n"
 		   "t.conf:15: warning: \"enable_snmp_checker\" is ignored: vipd "
-		   "has no SNMP support (see vipctl(8) for status)\n"
+		   "has no SNMP support (vipctl status --json gives the same facts)\n"
 		   "t.conf:16: warning: \"enable_snmp_rfc\" is ignored: vipd has "
-		   "no SNMP support (see vipctl(8) for status)\n"
+		   "no SNMP support (vipctl status --json gives the same facts)\n"
 		   "t.conf:17: warning: \"enable_snmp_rfcv2\" is ignored: vipd "
-		   "has no SNMP support (see vipctl(8) for status)\n"
+		   "has no SNMP support (vipctl status --json gives the same facts)\n"
 		   "t.conf:18: warning: \"enable_snmp_rfcv3\" is ignored: vipd "
-		   "has no SNMP support (see vipctl(8) for status)\n"
+		   "has no SNMP support (vipctl status --json gives the same facts)\n"
 		   "t.conf:19: warning: \"snmp_socket\" is ignored: vipd has no "
-		   "SNMP support (see vipctl(8) for status)\n"
-		   "t.conf:20: warning: \"lvs_id\" is ignored: an LVS setting, "
-		   "vipd has no use for it\n"
+		   "SNMP support (vipctl status --json gives the same facts)\n"
+		   "t.conf:20: warning: \"lvs_id\" is ignored: it tunes "
+		   "keepalived's LVS checker, which vipd does not have\n"
 		   "t.conf:28: warning: \"smtp_alert\" is ignored: vipd does not "
 		   "send email alerts (use notify scripts)\n"
 		   "t.conf:29: warning: \"debug\" is ignored: use vipd -D for "
@@ -355,8 +355,8 @@ static void test_keepalived_words(void **state)
 		   "not supported by vipd\n");
 	/* the decision table is per block */
 	top_expect("global_defs {\n debug 1\n}\n", "lvs_id x",
-		   "t.conf:2: unknown keyword \"debug\" in global_defs\n"
-		   "t.conf:10: unknown keyword \"lvs_id\" in vrrp_instance\n");
+		   "t.conf:2: \"debug\" is not valid in global_defs\n"
+		   "t.conf:10: \"lvs_id\" is not valid in vrrp_instance\n");
 }
 
 int main(void)

@@ -105,8 +105,9 @@ static void test_load(void **state)
 			      "required keyword \"interface\"\n"
 			      "@/conf.d/b.conf:1: vrrp_instance B: missing "
 			      "required keyword \"virtual_router_id\"\n"
-			      "@/conf.d/b.conf:1: vrrp_instance B: missing "
-			      "required keyword \"virtual_ipaddress\"\n"));
+			      "@/conf.d/b.conf:1: warning: vrrp_instance B: no "
+			      "virtual_ipaddress; the instance runs VRRP but "
+			      "moves no address (keepalived warns too)\n"));
 	put("conf.d/b.conf", vi_b);
 
 	/* include inside a block, with braces and an absolute path */
@@ -186,7 +187,8 @@ static void test_load(void **state)
 	put("many.conf", "include many/*.conf\n");
 	assert_null(load_expect("many.conf",
 				"@/many.conf:1: include: more than 256 "
-				"files\n"));
+				"files: \"@/many/255.conf\" and any file "
+				"after it are not read\n"));
 	snprintf(path, sizeof(path), "%s/huge.conf", tmpdir);
 	put("huge.conf", "");
 	assert_int_equal(truncate(path, CONF_FILE_MAX + 1), 0);

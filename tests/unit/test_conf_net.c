@@ -268,12 +268,13 @@ static void test_excluded(void **state)
 	inst_expect("virtual_ipaddress_excluded {\n203.0.113.6\n"
 		    "203.0.113.6/24\n2001:db8::6 label x\nmx1\n"
 		    "203.0.113.5/24\n203.0.113.9 {\n}\n}",
-		    "t.conf:9: virtual_ipaddress_excluded: \"203.0.113.6/24\" is "
-		    "listed twice (first at line 8)\n"
+		    "t.conf:9: warning: virtual_ipaddress_excluded: "
+		    "\"203.0.113.6/24\" is listed twice (first at line 8), the "
+		    "copy is ignored (as keepalived does)\n"
 		    "t.conf:10: virtual_ipaddress_excluded: option \"label\" is "
 		    "not supported by vipd\n"
-		    "t.conf:11: virtual_ipaddress_excluded: \"mx1\" is not an "
-		    "IPv4 or IPv6 address\n"
+		    "t.conf:11: virtual_ipaddress_excluded: \"mx1\" is not an IPv4 "
+		    "or IPv6 address\n"
 		    "t.conf:13: virtual_ipaddress_excluded: unexpected \"{\"\n"
 		    "t.conf:12: virtual_ipaddress_excluded: \"203.0.113.5\" is "
 		    "also in virtual_ipaddress (line 5)\n");
