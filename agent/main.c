@@ -2,10 +2,10 @@
 /* vipd: command line, configuration test, daemonisation and pid file. */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,119 +14,31 @@
 #include "conf/conf.h"
 #include "ctl/ctl_proto.h"
 #include "agent/daemon.h"
+#include "agent/options.h"
 #include "agent/privs.h"
+#include "agent/sysopt.h"
 #include "lib/log.h"
 #include "lib/cred.h"
 #include "agent/vipd.h"
 
-#define VIPD_CONF_DEFAULT	"/etc/vipd/vipd.conf"
-#define VIPD_CONF_KEEPALIVED	"/etc/keepalived/keepalived.conf"
-#define VIPD_PID_DEFAULT	"/run/vipd.pid"
-
-struct options {
-	const char *conf;
-	const char *pidfile;
-	const char *vrrp_pidfile;	/* keepalived's -r: same process here */
-	const char *sock;
-	bool foreground;
-	bool log_console;
-	bool detail;
-	bool test;
-};
-
-static void
-usage(FILE *out)
-{
-	fprintf(out,
-	    "usage: vipd [-nlDtv] [-f FILE] [-p PIDFILE] [-s SOCKET]\n"
-	    "  -f, --use-file FILE    configuration (default %s,\n"
-	    "                         else %s)\n"
-	    "  -n, --dont-fork        stay in the foreground\n"
-	    "  -l, --log-console      log to stderr instead of syslog\n"
-	    "  -D, --log-detail       verbose logging; with -t, print the "
-	    "parsed configuration\n"
-	    "  -t, --config-test      check the configuration and exit\n"
-	    "  -p, --pid FILE         pid file (default %s)\n"
-	    "  -s, --socket PATH      control socket (default %s)\n"
-	    "  -v, --version          print the version and exit\n"
-	    "  -h, --help             this text\n"
-	    "keepalived compatibility: -P/--vrrp, -R/--dont-respawn and\n"
-	    "-B/--no_bfd are accepted and change nothing; -r/--vrrp_pid FILE\n"
-	    "also receives vipd's pid; -C/--check (LVS) is refused.\n",
-	    VIPD_CONF_DEFAULT, VIPD_CONF_KEEPALIVED, VIPD_PID_DEFAULT,
-	    CTL_SOCKET_PATH);
-}
-
-static void
-parse_args(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-		{ "use-file", required_argument, NULL, 'f' },
-		{ "dont-fork", no_argument, NULL, 'n' },
-		{ "log-console", no_argument, NULL, 'l' },
-		{ "log-detail", no_argument, NULL, 'D' },
-		{ "config-test", no_argument, NULL, 't' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "socket", required_argument, NULL, 's' },
-		{ "version", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "vrrp", no_argument, NULL, 'P' },
-		{ "dont-respawn", no_argument, NULL, 'R' },
-		{ "no_bfd", no_argument, NULL, 'B' },
-		{ "vrrp_pid", required_argument, NULL, 'r' },
-		{ "check", no_argument, NULL, 'C' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "f:nlDtp:s:vhPRBr:C", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'f': o->conf = optarg; break;
-		case 'n': o->foreground = true; break;
-		case 'l': o->log_console = true; break;
-		case 'D': o->detail = true; break;
-		case 't': o->test = true; break;
-		case 'p': o->pidfile = optarg; break;
-		case 's': o->sock = optarg; break;
-		case 'P': case 'R': case 'B':
-			break;	/* vipd is only VRRP, in one process */
-		case 'r': o->vrrp_pidfile = optarg; break;
-		case 'C':
-			fprintf(stderr, "vipd: -C/--check: LVS health checkers "
-			    "are not supported; vipd runs VRRP only\n");
-			exit(2);
-		case 'v':
-			printf("vipd %s\n", VIPD_VERSION);
-			exit(0);
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			exit(2);
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "vipd: unexpected argument \"%s\"\n",
-		    argv[optind]);
-		usage(stderr);
-		exit(2);
-	}
-	if (o->conf == NULL)
-		o->conf = access(VIPD_CONF_DEFAULT, F_OK) == 0 ?
-		    VIPD_CONF_DEFAULT : VIPD_CONF_KEEPALIVED;
-}
-
 /* Load the configuration, printing every error and warning. */
 static struct conf *
-load_conf(const char *path)
+load_conf(const char *path, const struct vipd_options *o)
 {
+	struct conf_load_opts lo = { o->config_id, o->all_config };
 	struct conf_diag d = { 0 };
+	struct utsname u;
 	struct conf *c;
+	char host[sizeof(u.nodename)];
 	size_t i;
 
-	c = conf_load(path, &d);
+	/* keepalived's config id defaults to the host name up to its dot. */
+	if (lo.config_id == NULL && uname(&u) == 0) {
+		snprintf(host, sizeof(host), "%.*s",
+		    (int)strcspn(u.nodename, "."), u.nodename);
+		lo.config_id = host;
+	}
+	c = conf_load_with(path, &lo, &d);
 	for (i = 0; i < d.nmsgs; i++)
 		fprintf(stderr, "%s\n", d.msgs[i].text);
 	if (c == NULL && d.nerrors == 0)
@@ -180,14 +92,18 @@ pidfile_open(const char *path)
 int
 main(int argc, char **argv)
 {
-	struct options o = { .pidfile = VIPD_PID_DEFAULT,
-	    .sock = CTL_SOCKET_PATH };
+	struct vipd_options o;
 	struct vipd v = { 0 };
 	struct conf *conf;
 	int pidfd, vpidfd = -1, rc = 1;
 
-	parse_args(argc, argv, &o);
-	if ((conf = load_conf(o.conf)) == NULL)
+	vipd_options_parse(argc, argv, &o);
+	if (o.test && o.test_log != NULL &&
+	    freopen(o.test_log, "w", stderr) == NULL) {
+		fprintf(stdout, "vipd: %s: %s\n", o.test_log, strerror(errno));
+		return 1;
+	}
+	if ((conf = load_conf(o.conf, &o)) == NULL)
 		return 1;
 	if (o.test) {
 		int bad = check_script_user(o.conf, conf);
@@ -205,6 +121,7 @@ main(int argc, char **argv)
 	if (geteuid() != 0)
 		fprintf(stderr, "vipd: warning: not running as root; raw "
 		    "sockets and address changes will fail\n");
+	log_set_syslog(o.facility, !o.no_syslog);
 	log_init("vipd", o.log_console, o.detail);
 	if (!o.foreground && daemon(0, 0) < 0)
 		fatal("daemon");
@@ -219,6 +136,10 @@ main(int argc, char **argv)
 		fatal("pid file %s", o.vrrp_pidfile);
 	log_info("vipd %s starting with %s (%zu instance%s)", VIPD_VERSION,
 	    o.conf, conf->ninstances, conf->ninstances == 1 ? "" : "s");
+	if (o.dump_conf)
+		vipd_sys_dump_conf(conf);
+	vipd_sys_apply(conf, &o);
+	vipd_sys_startup_delay(conf);
 	if (vipd_setup(&v, conf, o.sock) == 0 && vipd_privs_drop(&v) == 0) {
 		if (loop_run(v.loop) == 0)
 			rc = 0;

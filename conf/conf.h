@@ -283,12 +283,18 @@ struct conf *conf_parse_buf(const char *filename, const char *buf, size_t len,
  */
 struct conf *conf_load(const char *path, struct conf_diag *diag);
 
-/*
- * conf_load() with a config id (keepalived's -i): lines "@ID ..." are read
- * only if ID is @config_id, lines "@^ID ..." only if it is not; NULL matches
- * no ID.  $_INSTANCE is @config_id.
- */
-struct conf *conf_load_id(const char *path, const char *config_id,
+/* What keepalived's -i and -e change in reading a configuration. */
+struct conf_load_opts {
+	/*
+	 * Lines "@ID ..." are read only if ID is config_id, lines "@^ID ..."
+	 * only if it is not; NULL matches no ID.  $_INSTANCE is config_id.
+	 */
+	const char *config_id;
+	bool all_config;	/* an include matching no file is an error */
+};
+
+/* conf_load() with options (@o NULL: none). */
+struct conf *conf_load_with(const char *path, const struct conf_load_opts *o,
     struct conf_diag *diag);
 
 void conf_free(struct conf *conf);

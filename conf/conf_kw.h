@@ -138,6 +138,7 @@ struct conf_parser {
 	ino_t incl_ino[CONF_INCLUDE_DEPTH_MAX + 1];
 	void (*include)(struct conf_parser *, const char *pattern);
 	bool include_strict;	/* includer & co: no match is an error */
+	bool all_config;	/* -e: the same for every include */
 	struct conf_pre pre;
 };
 

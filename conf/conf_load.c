@@ -129,7 +129,8 @@ include_glob(struct conf_parser *p, const char *pattern)
 		pattern = full;
 	/* No GLOB_ERR: a missing directory is "no match", warned about. */
 	rc = glob(pattern, GLOB_BRACE, NULL, &g);
-	if (rc == GLOB_NOMATCH && has_glob_magic(pattern) && p->include_strict)
+	if (rc == GLOB_NOMATCH && has_glob_magic(pattern) &&
+	    (p->include_strict || p->all_config))
 		conf_perr(p, "include: no file matches \"%s\"", pattern);
 	else if (rc == GLOB_NOMATCH && has_glob_magic(pattern))
 		conf_pwarn_at(p, p->file, p->line, "include: no file matches "
@@ -150,7 +151,7 @@ include_glob(struct conf_parser *p, const char *pattern)
 
 
 struct conf *
-conf_load_id(const char *path, const char *config_id,
+conf_load_with(const char *path, const struct conf_load_opts *o,
     struct conf_diag *diag)
 {
 	struct conf_parser p;
@@ -159,7 +160,10 @@ conf_load_id(const char *path, const char *config_id,
 	if (conf_parser_init(&p, diag, path) < 0)
 		return NULL;
 	p.include = include_glob;
-	p.pre.config_id = config_id;
+	if (o != NULL) {
+		p.pre.config_id = o->config_id;
+		p.all_config = o->all_config;
+	}
 	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL)
 		p.pre.cwd = cwd;
 	load_file(&p, path);
@@ -169,5 +173,5 @@ conf_load_id(const char *path, const char *config_id,
 struct conf *
 conf_load(const char *path, struct conf_diag *diag)
 {
-	return conf_load_id(path, NULL, diag);
+	return conf_load_with(path, NULL, diag);
 }

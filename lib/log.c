@@ -14,15 +14,26 @@
 static struct {
 	bool to_stderr;
 	bool verbose;
-} log_state = { true, false };
+	bool silent;		/* -G without -l: no output at all */
+	int facility;
+} log_state = { true, false, false, LOG_DAEMON };
+
+void
+log_set_syslog(int facility, bool on)
+{
+	log_state.facility = facility;
+	log_state.silent = !on;
+}
 
 void
 log_init(const char *ident, bool to_stderr, bool verbose)
 {
 	log_state.to_stderr = to_stderr;
 	log_state.verbose = verbose;
-	if (!to_stderr)
-		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	if (to_stderr)
+		log_state.silent = false;
+	else if (!log_state.silent)
+		openlog(ident, LOG_PID | LOG_NDELAY, log_state.facility);
 }
 
 bool
@@ -37,6 +48,8 @@ vlog(int pri, const char *fmt, va_list ap, const char *errstr)
 	char msg[1024];
 	int saved = errno;
 
+	if (log_state.silent && !log_state.to_stderr)
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_state.to_stderr) {
 		struct timespec ts;

@@ -11,6 +11,12 @@
  * (-l). verbose: let log_debug through (-D).
  */
 void log_init(const char *ident, bool to_stderr, bool verbose);
+
+/*
+ * Before log_init: the syslog facility (LOG_DAEMON unless set; -S), and
+ * whether to use syslog at all (-G turns it off).
+ */
+void log_set_syslog(int facility, bool on);
 bool log_verbose(void);
 
 /* log_warn appends strerror(errno); log_warnx does not. Both keep errno. */
