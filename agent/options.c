@@ -248,7 +248,11 @@ own_option(struct vipd_options *o, int ch)
 	case 'n': o->foreground = true; break;
 	case 'l': o->log_console = true; break;
 	case 'D': o->detail = true; break;
-	case 't': o->test = true; o->test_log = optarg; break;
+	case 't':
+		o->test = true;
+		if (optarg != NULL)
+			o->test_log = optarg;
+		break;
 	case 'i': o->config_id = optarg; break;
 	case 'e': o->all_config = true; break;
 	case 'd': o->dump_conf = true; break;

@@ -8,6 +8,7 @@ file is checked with `keepalived -t` too, to keep the samples honest."""
 
 import os
 import signal
+import subprocess
 
 import pytest
 
@@ -263,3 +264,105 @@ def test_config_check_include_glob(make_lab):
     r = lab.run("h1", vipd_bin(), "-t", "-D", "-f", path, check=False)
     assert r.returncode == 0, r.stderr
     assert "2001:db8::5/64" in r.stdout and "mx-role master" in r.stdout, r.stdout
+
+
+# Every option of keepalived 2.2.7 (keepalived --help): works, warns, or is
+# refused with a one-line reason.  Only `vipd -t` runs here: no namespace.
+
+
+WARNED = {
+    "-x": "SNMP", "--snmp": "SNMP", "-X": "leaves MASTER", "--release-vips": "leaves MASTER",
+    "-I": "LVS", "--dont-release-ipvs": "LVS", "-a": "address",
+    "--address-monitoring": "address", "-M": "core pattern",
+    "--core-dump-pattern=core": "core pattern",
+}
+WARNED_ARG = {"-c": "checker", "--checkers_pid": "checker", "-b": "BFD", "--bfd_pid": "BFD",
+              "-A": "SNMP", "--snmp-agent-socket": "SNMP"}
+SILENT = ["-P", "--vrrp", "-B", "--no_bfd", "-R", "--dont-respawn", "--all", "-m",
+          "--core-dump", "-d", "--dump-conf", "-G", "--no-syslog", "-e", "--all-config"]
+SILENT_ARG = {"-S": "local3", "--log-facility": "daemon", "-u": "022", "--umask": "0077",
+              "-i": "mx1", "--config-id": "mx2", "-r": "/nonexistent/vrrp.pid"}
+REFUSED = {"-C": "LVS", "--check": "LVS", "-T": "genhash", "--genhash": "genhash",
+           "-V": "removes its VIPs", "--dont-release-vrrp": "removes its VIPs",
+           "--namespace=mail": "ip netns exec"}
+
+
+def vipd_t(tmp_path, *args, text=None):
+    path = tmp_path / "keepalived.conf"
+    path.write_text(text if text is not None else vrrp_conf("h1", 100, 1))
+    return subprocess.run([vipd_bin(), *args, "-t", "-f", str(path)],
+                          capture_output=True, text=True, timeout=10)
+
+
+@pytest.mark.parametrize("opt", sorted(WARNED) + sorted(WARNED_ARG))
+def test_keepalived_option_warned(tmp_path, opt):
+    args = [opt, "/nonexistent/x"] if opt in WARNED_ARG else [opt]
+    want = WARNED_ARG.get(opt) or WARNED[opt]
+    r = vipd_t(tmp_path, *args)
+    assert r.returncode == 0, (opt, r.stderr)
+    assert "vipd: warning: " in r.stderr and want in r.stderr, (opt, r.stderr)
+
+
+@pytest.mark.parametrize("opt", SILENT + sorted(SILENT_ARG))
+def test_keepalived_option_accepted(tmp_path, opt):
+    args = [opt, SILENT_ARG[opt]] if opt in SILENT_ARG else [opt]
+    r = vipd_t(tmp_path, *args)
+    assert r.returncode == 0 and r.stderr == "", (opt, r.returncode, r.stderr)
+
+
+@pytest.mark.parametrize("opt", sorted(REFUSED))
+def test_keepalived_option_refused(tmp_path, opt):
+    r = vipd_t(tmp_path, opt)
+    assert r.returncode == 2, (opt, r.returncode, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert REFUSED[opt] in lines[0], (opt, r.stderr)
+
+
+@pytest.mark.parametrize("name", ["STOP", "RELOAD"])
+def test_signum_as_keepalived(name):
+    k = subprocess.run(["keepalived", "--signum=" + name], capture_output=True, text=True)
+    v = subprocess.run([vipd_bin(), "--signum=" + name], capture_output=True, text=True)
+    assert v.returncode == 0 and k.returncode == 0
+    assert v.stdout == k.stdout, (k.stdout, v.stdout)
+
+
+@pytest.mark.parametrize("name", ["DATA", "STATS", "JSON", "NOPE"])
+def test_signum_refused(name):
+    v = subprocess.run([vipd_bin(), "--signum=" + name], capture_output=True, text=True)
+    assert v.returncode == 1 and v.stdout == "" and name in v.stderr, v
+
+
+def test_bad_facility_refused(tmp_path):
+    r = vipd_t(tmp_path, "-S", "local9")
+    assert r.returncode == 2 and "FACILITY" in r.stderr, r.stderr
+
+
+def test_config_test_log_file(tmp_path):
+    log = tmp_path / "t.log"
+    r = vipd_t(tmp_path, "--config-test=%s" % log, text="vrrp_instance X {\n state SLAVE\n}\n")
+    assert r.returncode == 1 and r.stderr == "", r.stderr
+    assert "unknown state \"SLAVE\"" in log.read_text()
+
+
+COND = """global_defs {
+@mx1    router_id MX1
+@mx2    router_id MX2
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+@mx1    priority 150
+@^mx1   priority 100
+    virtual_ipaddress {
+        203.0.113.5/24
+    }
+}
+"""
+
+
+@pytest.mark.parametrize("cid,router,prio", [("mx1", "MX1", 150), ("mx2", "MX2", 100)])
+def test_config_id(tmp_path, cid, router, prio):
+    """-i picks the @ID lines, as keepalived -i does."""
+    r = vipd_t(tmp_path, "-D", "-i", cid, text=COND)
+    assert r.returncode == 0, r.stderr
+    assert "router_id %s\n" % router in r.stdout and "priority %d\n" % prio in r.stdout, r.stdout
