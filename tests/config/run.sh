@@ -29,9 +29,15 @@ pass=0
 fail=0
 # File names in messages are relative to this directory, as in the .out files.
 cd "$here" || exit 1
-for conf in *.conf; do
+for conf in *.conf corpus/*.conf; do
+	[ -f "$conf" ] || continue
 	name=${conf%.conf}
-	"$vipd" -t -D -f "$conf" >"$tmp/stdout" 2>"$tmp/stderr"
+	# X.args: extra options (-i ID for "@ID" lines: the host name is not
+	# the same everywhere).
+	args=
+	[ -f "$name.args" ] && args=$(cat "$name.args")
+	# shellcheck disable=SC2086
+	"$vipd" -t -D $args -f "$conf" >"$tmp/stdout" 2>"$tmp/stderr"
 	rc=$?
 	{
 		cat "$tmp/stderr" "$tmp/stdout"
@@ -52,6 +58,15 @@ for conf in *.conf; do
 		fi
 	fi
 done
+
+# keepalived's keyword list: every keyword gets an answer.
+if VIPD=$vipd sh "$here/keywords.sh" >"$tmp/kw" 2>&1; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL keywords.sh (keepalived 2.2.7's keyword list)"
+	grep -v '^keywords:' "$tmp/kw" | head -40
+fi
 
 echo "config: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
