@@ -186,7 +186,7 @@ finish_strict(struct conf_parser *p, struct conf_instance *in,
 	if (in->auth_type != CONF_AUTH_NONE)
 		conf_perr_at(p, pi->auth.file, pi->auth.line, "vrrp_instance "
 		    "%s: strict mode forbids authentication", r);
-	if (in->unicast)
+	if (pi->peer_lines > 0)
 		conf_perr_at(p, pi->peers_at.file, pi->peers_at.line,
 		    "vrrp_instance %s: strict mode forbids unicast_peer", r);
 	if (!in->accept && in->priority != 255)
