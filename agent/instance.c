@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/cmdline.h"
+#include "agent/notifycmd.h"
 #include "agent/health.h"
 #include "agent/history.h"
 #include "agent/iface.h"
@@ -396,8 +397,8 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	const char *scripts[5] = { c->notify_master, c->notify_backup,
 	    c->notify_fault, c->notify_stop, c->notify };
 	struct vrrp_fsm_config fc = { 0 };
-	enum cmdline_err e;
-	int k, argc;
+	char why[256];
+	int k;
 
 	memset(inst, 0, sizeof(*inst));
 	inst->vipd = v;
@@ -420,10 +421,10 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	for (k = 0; k < 5; k++) {
 		if (scripts[k] == NULL)
 			continue;
-		e = cmdline_split(scripts[k], &inst->notify_argv[k], &argc);
-		if (e != CMDLINE_OK) {
+		if (vipd_notify_argv(scripts[k], &inst->notify_argv[k], why,
+		    sizeof(why)) < 0) {
 			log_warnx("%s: notify script \"%s\": %s", c->name,
-			    scripts[k], cmdline_strerror(e));
+			    scripts[k], why);
 			return -1;
 		}
 	}

@@ -17,6 +17,8 @@
 #include "agent/options.h"
 #include "agent/privs.h"
 #include "agent/sysopt.h"
+#include "agent/notifycmd.h"
+#include "lib/cmdline.h"
 #include "lib/log.h"
 #include "lib/cred.h"
 #include "agent/vipd.h"
@@ -63,6 +65,42 @@ check_script_user(const char *path, const struct conf *conf)
 	return 0;
 }
 
+/* Notify commands that cannot be found are errors here, as at start. */
+static int
+check_notify(const struct conf *conf)
+{
+	static const char *const kw[5] = { "notify_master", "notify_backup",
+	    "notify_fault", "notify_stop", "notify" };
+	const struct conf_instance *in;
+	const char *cmd[5];
+	char **argv, why[512];
+	size_t i;
+	int k, bad = 0;
+
+	for (i = 0; i < conf->ninstances; i++) {
+		in = &conf->instances[i];
+		cmd[0] = in->notify_master;
+		cmd[1] = in->notify_backup;
+		cmd[2] = in->notify_fault;
+		cmd[3] = in->notify_stop;
+		cmd[4] = in->notify;
+		for (k = 0; k < 5; k++) {
+			if (cmd[k] == NULL)
+				continue;
+			if (vipd_notify_argv(cmd[k], &argv, why,
+			    sizeof(why)) < 0) {
+				fprintf(stderr, "%s:%d: vrrp_instance %s: %s: "
+				    "%s\n", in->file, in->line, in->name,
+				    kw[k], why);
+				bad = 1;
+				continue;
+			}
+			cmdline_free(argv);
+		}
+	}
+	return bad;
+}
+
 /* An exclusive lock on the pid file keeps a second vipd out. */
 static int
 pidfile_open(const char *path)
@@ -106,7 +144,8 @@ main(int argc, char **argv)
 	if ((conf = load_conf(o.conf, &o)) == NULL)
 		return 1;
 	if (o.test) {
-		int bad = check_script_user(o.conf, conf);
+		int bad = check_script_user(o.conf, conf) |
+		    check_notify(conf);
 
 		if (o.detail && !bad)
 			conf_print(stdout, conf);

@@ -73,6 +73,10 @@ struct conf_pinst {
 	int src_family;			/* of unicast_src_ip */
 	struct conf_ptrack *ptracks;
 	size_t nptracks;
+	/* notify_master, _backup, _fault, _stop, notify: "CMD [user [group]]" */
+	char notify_user[5][CONF_NAME_MAX];
+	char notify_group[5][CONF_NAME_MAX];
+	struct conf_where notify_at[5];
 };
 
 /* Parse-time facts about a check block. */

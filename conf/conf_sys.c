@@ -209,10 +209,42 @@ finish_strict(struct conf_parser *p, struct conf_instance *in,
 	in->lower_prio_no_advert = true;
 }
 
+/*
+ * "notify_master CMD USER [GROUP]": vipd runs every notify script with one
+ * set of credentials (script_user), so a user per script is taken only if
+ * it is that one.
+ */
+static void
+finish_notify_users(struct conf_parser *p, const struct conf_pinst *pi)
+{
+	static const char *const kw[5] = { "notify_master", "notify_backup",
+	    "notify_fault", "notify_stop", "notify" };
+	const struct conf *c = p->conf;
+	const char *u, *g;
+	int k;
+
+	for (k = 0; k < 5; k++) {
+		u = pi->notify_user[k];
+		g = pi->notify_group[k];
+		if (u[0] == '\0')
+			continue;
+		if (!strcmp(u, c->script_user[0] ? c->script_user : "root") &&
+		    (g[0] == '\0' || !strcmp(g, c->script_group)))
+			continue;
+		conf_perr_at(p, pi->notify_at[k].file, pi->notify_at[k].line,
+		    "%s: running one script as %s%s%s is not supported yet by "
+		    "vipd: all notify scripts run as script_user (%s%s%s)",
+		    kw[k], u, g[0] ? ":" : "", g,
+		    c->script_user[0] ? c->script_user : "root",
+		    c->script_group[0] ? ":" : "", c->script_group);
+	}
+}
+
 void
 conf_sys_finish_instance(struct conf_parser *p, struct conf_instance *in,
     const struct conf_pinst *pi)
 {
+	finish_notify_users(p, pi);
 	const struct conf_where *m = &pi->seen[CONF_IK_MCAST_SRC];
 	const struct conf_where *u = &pi->seen[CONF_IK_UNICAST_SRC];
 

@@ -427,11 +427,11 @@ static void test_err_unknown(void **state)
 		"t.conf:9: vrrp_script/track_script are not supported; vipd "
 		"checks Postfix itself (see smtp_check and postfix_check in "
 		"vipd.conf(5))\n"
-		"t.conf:12: \"vrrp_sync_group\" (sync groups) is not "
-		"supported yet by vipd\n"
+		"t.conf:12: \"vrrp_sync_group\" (sync groups) is not supported "
+		"yet by vipd\n"
 		"t.conf:17: unknown keyword \"frobnicate\" in top level\n"
-		"t.conf:21: include: not available here (the configuration "
-		"was not read from a file)\n"
+		"t.conf:21: include: not available here (the configuration was "
+		"not read from a file)\n"
 		"t.conf:22: \"virtual_ipaddress\" is not valid in top level "
 		"(it belongs in vrrp_instance)\n"
 		"t.conf:31: \"mcast_dst_ip\" is not supported: vipd uses the "
@@ -451,10 +451,10 @@ static void test_err_unknown(void **state)
 		"t.conf:39: unknown keyword \"bogus\" in vrrp_instance\n"
 		"t.conf:42: \"vrrp_instance\" is not valid in vrrp_instance "
 		"(it belongs in top level)\n"
-		"t.conf:25: vrrp_instance VI_1: strict mode without "
-		"\"accept\" drops all traffic to the VIP in keepalived "
-		"(no_accept); vipd always accepts it, which mail needs: add "
-		"\"accept\" to the instance\n"));
+		"t.conf:25: vrrp_instance VI_1: strict mode without \"accept\" "
+		"drops all traffic to the VIP in keepalived (no_accept); vipd "
+		"always accepts it, which mail needs: add \"accept\" to the "
+		"instance\n"));
 }
 
 static void test_err_duplicates(void **state)
