@@ -430,7 +430,7 @@ finish_preempt(struct conf_parser *p, struct conf_instance *in,
 /* keepalived 2.2.7 warns about an instance without VIPs, unless v3/strict. */
 static void
 finish_no_vips(struct conf_parser *p, struct conf_instance *in,
-    const struct conf_pinst *pi)
+    struct conf_pinst *pi)
 {
 	const struct conf_where *w = &pi->seen[CONF_IK_VIPS];
 	const char *file = w->line ? w->file : in->file;
@@ -445,15 +445,18 @@ finish_no_vips(struct conf_parser *p, struct conf_instance *in,
 		conf_perr_at(p, file, line, "vrrp_instance %s: no "
 		    "virtual_ipaddress (at least one is required with %s)", r,
 		    in->strict ? "vrrp_strict" : "VRRPv3");
-	else
+	else {
+		/* vipd's adverts carry at least one address (vrrp/pkt.c). */
 		conf_pwarn_at(p, file, line, "vrrp_instance %s: no "
-		    "virtual_ipaddress; the instance runs VRRP but moves no "
-		    "address (keepalived warns too)", r);
+		    "virtual_ipaddress; keepalived warns and runs it moving "
+		    "nothing, vipd leaves the instance out", r);
+		pi->drop = true;
+	}
 }
 
 static void
 finish_instance(struct conf_parser *p, struct conf_instance *in,
-    const struct conf_pinst *pi)
+    struct conf_pinst *pi)
 {
 	static const int required[] = { CONF_IK_INTERFACE, CONF_IK_VRID };
 	static const char *const names[] = { "interface",
@@ -512,6 +515,27 @@ finish_unique(struct conf_parser *p)
 	}
 }
 
+static void free_instance(struct conf_instance *in);
+
+/* Leave out the instances finish_instance() marked (keeping the order). */
+static void
+drop_instances(struct conf_parser *p)
+{
+	struct conf *c = p->conf;
+	size_t i, n = 0;
+
+	for (i = 0; i < c->ninstances; i++) {
+		if (p->pinst[i].drop) {
+			free_instance(&c->instances[i]);
+			free(p->pinst[i].ptracks);
+			continue;
+		}
+		c->instances[n] = c->instances[i];
+		p->pinst[n++] = p->pinst[i];
+	}
+	c->ninstances = n;
+}
+
 static void
 finish(struct conf_parser *p, const char *file)
 {
@@ -529,6 +553,7 @@ finish(struct conf_parser *p, const char *file)
 	conf_vrrp_finish_globals(p);
 	for (i = 0; i < p->conf->ninstances; i++)
 		finish_instance(p, &p->conf->instances[i], &p->pinst[i]);
+	drop_instances(p);
 	finish_unique(p);
 	conf_sys_finish_vips(p);
 	conf_checks_finish(p);

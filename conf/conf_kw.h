@@ -77,6 +77,7 @@ struct conf_pinst {
 	char notify_user[5][CONF_NAME_MAX];
 	char notify_group[5][CONF_NAME_MAX];
 	struct conf_where notify_at[5];
+	bool drop;			/* left out after parsing (no VIP) */
 };
 
 /* Parse-time facts about a check block. */

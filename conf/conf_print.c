@@ -51,6 +51,31 @@ print_opt(FILE *out, const char *indent, const char *kw, const char *s)
 	fputc('\n', out);
 }
 
+/* The daemon's settings, where they differ from the defaults. */
+static void
+print_sys(FILE *out, const struct conf *c)
+{
+	if (c->strict)
+		fprintf(out, "    vrrp_strict\n");
+	if (c->rt_priority == 0)
+		fprintf(out, "    max_auto_priority 0\n");
+	else if (c->rt_priority != CONF_RT_PRIORITY_DEFAULT)
+		fprintf(out, "    vrrp_rt_priority %u\n", c->rt_priority);
+	if (!c->lock_memory)
+		fprintf(out, "    vrrp_no_swap off\n");
+	if (c->has_nice)
+		fprintf(out, "    vrrp_priority %d\n", c->nice);
+	if (c->rlimit_rttime_us != 0)
+		fprintf(out, "    vrrp_rlimit_rttime %u\n", c->rlimit_rttime_us);
+	if (c->startup_delay_us != 0) {
+		fprintf(out, "    vrrp_startup_delay ");
+		print_us(out, c->startup_delay_us);
+		fputc('\n', out);
+	}
+	if (c->has_umask)
+		fprintf(out, "    umask 0%03o\n", c->umask);
+}
+
 static void
 print_global(FILE *out, const struct conf *c)
 {
@@ -101,6 +126,7 @@ print_global(FILE *out, const struct conf *c)
 		fprintf(out, "%s:%u\n", c->metrics_family == AF_INET6 ? "]" :
 		    "", c->metrics_port);
 	}
+	print_sys(out, c);
 	fputs("}\n", out);
 }
 
@@ -291,6 +317,10 @@ print_instance(FILE *out, const struct conf *c, const struct conf_instance *in)
 	fprintf(out, "\n    preempt_delay ");
 	print_us(out, (uint64_t)in->preempt_delay_ms * 1000);
 	fputc('\n', out);
+	if (in->strict)
+		fprintf(out, "    strict_mode\n");
+	if (in->accept)
+		fprintf(out, "    accept\n");
 	print_unicast(out, in);
 	print_garp(out, in);
 	print_opt(out, "    ", "notify_master", in->notify_master);

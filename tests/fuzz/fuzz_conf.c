@@ -30,7 +30,8 @@ static void check_invariants(const struct conf *c)
 
 	for (i = 0; i < c->ninstances; i++) {
 		in = &c->instances[i];
-		if (in->nvips == 0 || in->unicast != (in->npeers > 0))
+		if (in->nvips == 0 || in->unicast != (in->npeers > 0) ||
+		    in->family == 0)
 			__builtin_trap();
 		for (j = 0; j < in->npeers; j++)
 			if (in->peers[j].family != in->family)

@@ -144,8 +144,8 @@ static void test_err_names(void **state)
 			       "t.conf:1: vrrp_instance A: missing required "
 			       "keyword \"virtual_router_id\"\n"
 			       "t.conf:1: warning: vrrp_instance A: no virtual_ipaddress; "
-			       "the instance runs VRRP but moves no address "
-			       "(keepalived warns too)\n"));
+			       "keepalived warns and runs it moving nothing, vipd leaves the "
+			       "instance out\n"));
 	conf_free(parse_expect("vrrp_instance A {\n interface "
 			       "abcdefghijklmnop\n}\n",
 			       "t.conf:2: interface: \"abcdefghijklmnop\" is "
@@ -153,8 +153,8 @@ static void test_err_names(void **state)
 			       "t.conf:1: vrrp_instance A: missing required "
 			       "keyword \"virtual_router_id\"\n"
 			       "t.conf:1: warning: vrrp_instance A: no virtual_ipaddress; "
-			       "the instance runs VRRP but moves no address "
-			       "(keepalived warns too)\n"));
+			       "keepalived warns and runs it moving nothing, vipd leaves the "
+			       "instance out\n"));
 	conf_free(parse_expect("vrrp_instance A {\n interface ..\n"
 			       " virtual_router_id 1\n virtual_ipaddress {\n"
 			       " 192.0.2.1\n }\n}\n",
@@ -186,9 +186,9 @@ static void test_err_names(void **state)
 			       "keyword \"interface\"\n"
 			       "t.conf:1: vrrp_instance A: missing required "
 			       "keyword \"virtual_router_id\"\n"
-			       "t.conf:1: warning: vrrp_instance A: no "
-			       "virtual_ipaddress; the instance runs VRRP but "
-			       "moves no address (keepalived warns too)\n"));
+			       "t.conf:1: warning: vrrp_instance A: no virtual_ipaddress; "
+			       "keepalived warns and runs it moving nothing, vipd leaves the "
+			       "instance out\n"));
 }
 
 static void test_err_auth(void **state)
@@ -239,9 +239,10 @@ static void test_err_vips(void **state)
 	conf_free(parse_expect("vrrp_instance A {\n interface eth0\n"
 			       " virtual_router_id 1\n"
 			       " virtual_ipaddress {\n }\n}\n",
-			       "t.conf:4: warning: vrrp_instance A: no "
-			       "virtual_ipaddress; the instance runs VRRP but "
-			       "moves no address (keepalived warns too)\n"));
+			       "t.conf:4: warning: vrrp_instance A: no virtual_ipaddress; "
+			       "keepalived warns and runs it moving nothing, vipd leaves the "
+			       "instance out\n"
+			       "t.conf: warning: no vrrp_instance defined\n"));
 	conf_free(parse_expect(
 		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
 		" virtual_ipaddress {\n"
@@ -354,8 +355,8 @@ static void test_err_structure(void **state)
 			       "t.conf:1: vrrp_instance A: missing required "
 			       "keyword \"virtual_router_id\"\n"
 			       "t.conf:1: warning: vrrp_instance A: no virtual_ipaddress; "
-			       "the instance runs VRRP but moves no address "
-			       "(keepalived warns too)\n"));
+			       "keepalived warns and runs it moving nothing, vipd leaves the "
+			       "instance out\n"));
 	conf_free(parse_expect("virtual_server 192.0.2.1 25 {\n"
 			       " real_server 192.0.2.2 25 {\n",
 			       "t.conf:1: \"virtual_server\" is refused by "

@@ -319,7 +319,7 @@ static void test_keepalived_words(void **state)
 	out = print_to_string(c);
 	assert_null(strstr(out, "smtp_alert"));
 	assert_null(strstr(out, "notification"));
-	assert_null(strstr(out, "accept"));
+	assert_non_null(strstr(out, "    accept\n"));
 	free(out);
 	assert_round_trip(c);
 	conf_free(c);

@@ -105,9 +105,9 @@ static void test_load(void **state)
 			      "required keyword \"interface\"\n"
 			      "@/conf.d/b.conf:1: vrrp_instance B: missing "
 			      "required keyword \"virtual_router_id\"\n"
-			      "@/conf.d/b.conf:1: warning: vrrp_instance B: no "
-			      "virtual_ipaddress; the instance runs VRRP but "
-			      "moves no address (keepalived warns too)\n"));
+			      "@/conf.d/b.conf:1: warning: vrrp_instance B: no virtual_ipaddress; "
+			      "keepalived warns and runs it moving nothing, vipd leaves the "
+			      "instance out\n"));
 	put("conf.d/b.conf", vi_b);
 
 	/* include inside a block, with braces and an absolute path */

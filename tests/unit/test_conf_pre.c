@@ -128,9 +128,9 @@ static void test_definitions(void **state)
 			       "keyword \"interface\"\n"
 			       "t.conf:3: vrrp_instance A: missing required "
 			       "keyword \"virtual_router_id\"\n"
-			       "t.conf:3: warning: vrrp_instance A: no "
-			       "virtual_ipaddress; the instance runs VRRP but "
-			       "moves no address (keepalived warns too)\n"));
+			       "t.conf:3: warning: vrrp_instance A: no virtual_ipaddress; "
+			       "keepalived warns and runs it moving nothing, vipd leaves the "
+			       "instance out\n"));
 	/* Predefined names; $_RANDOM is refused. */
 	c = parse_expect("global_defs {\n router_id a${_HASH}b${_BANG}\n}\n"
 			 VI(""), "");
