@@ -226,6 +226,33 @@ ifaces_json(const struct vipd *v)
 	return a;
 }
 
+/*
+ * An instance whose status cannot be encoded (text that is not UTF-8 would
+ * make jansson fail) still shows, with its name escaped: status never drops
+ * an instance.
+ */
+static json_t *
+instance_or_stub(const struct vipd_instance *inst)
+{
+	const struct conf_instance *c = inst->conf;
+	json_t *o = instance_json(inst);
+	char name[4 * CONF_NAME_MAX + 1];
+	size_t i, n = 0;
+	unsigned char ch;
+
+	if (o != NULL)
+		return o;
+	for (i = 0; c->name[i] != '\0' && n + 5 < sizeof(name); i++) {
+		ch = (unsigned char)c->name[i];
+		n += (size_t)snprintf(name + n, sizeof(name) - n,
+		    ch >= 0x20 && ch < 0x7f ? "%c" : "\\x%02x", ch);
+	}
+	name[n] = '\0';
+	return json_pack("{s:s,s:i,s:s,s:s}", "name", name, "vrid", c->vrid,
+	    "state", vrrp_state_name(inst->fsm.state), "error",
+	    "status not encodable");
+}
+
 json_t *
 vipd_status_json(const struct vipd *v)
 {
@@ -236,7 +263,7 @@ vipd_status_json(const struct vipd *v)
 
 	insts = json_array();
 	for (i = 0; i < v->ninsts; i++)
-		json_array_append_new(insts, instance_json(v->insts[i]));
+		json_array_append_new(insts, instance_or_stub(v->insts[i]));
 	loop_get_stats(v->loop, &ls);
 	o = json_pack("{s:s,s:i,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I}}",
 	    "version", VIPD_VERSION, "pid", (int)getpid(),

@@ -219,7 +219,8 @@ conf_val_ifname(struct conf_parser *p, const char *kw, const char *s,
 		if (s[i] == '/' || s[i] == ':' || (unsigned char)s[i] <= ' ' ||
 		    s[i] == 0x7f)
 			break;
-	if (len == 0 || i < len || !strcmp(s, ".") || !strcmp(s, "..")) {
+	if (len == 0 || i < len || !strcmp(s, ".") || !strcmp(s, "..") ||
+	    !is_utf8((const unsigned char *)s)) {
 		conf_perr(p, "%s: \"%s\" is not a valid interface name", kw,
 		    CONF_REPR(r, s));
 		return -1;
