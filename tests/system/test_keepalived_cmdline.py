@@ -366,3 +366,26 @@ def test_config_id(tmp_path, cid, router, prio):
     r = vipd_t(tmp_path, "-D", "-i", cid, text=COND)
     assert r.returncode == 0, r.stderr
     assert "router_id %s\n" % router in r.stdout and "priority %d\n" % prio in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("globs,policy,prio", [
+    ("", os.SCHED_RR, 10),
+    ("vrrp_rt_priority 20\n", os.SCHED_RR, 20),
+    ("max_auto_priority 0\n", os.SCHED_OTHER, 0),
+])
+def test_daemon_scheduling(make_lab, globs, policy, prio):
+    """vipd runs its loop at SCHED_RR 10 by default (issue 8 item 9), with
+    keepalived's vrrp_rt_priority / max_auto_priority as knobs, and says so
+    in its log; scripts would start at normal priority (SCHED_RESET_ON_FORK,
+    seen as the flag in the policy the kernel reports)."""
+    lab = make_lab(1)
+    text = "global_defs {\n%s}\n" % globs + vrrp_conf("h1", 100, 0.1)
+    a = kalib.start_vipd_plain(lab, "h1", text, ["-f", "FILE", "-n", "-l", "-D"])
+    assert wait_for(lambda: os.path.exists(a.sock), 5), a.log_text()
+    # The exec'd vipd keeps the pid unshare/sh had.
+    got = os.sched_getscheduler(a.pid) & ~0x40000000    # SCHED_RESET_ON_FORK
+    assert got == policy, (got, a.log_text())
+    assert os.sched_getparam(a.pid).sched_priority == prio
+    if prio:
+        assert "running at SCHED_RR priority %d" % prio in a.log_text(), a.log_text()
+    assert lab.stop_agent("h1") == 0
