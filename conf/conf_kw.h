@@ -245,6 +245,19 @@ const char *conf_intern_file(struct conf_parser *p, const char *name);
 void conf_pre_line(struct conf_parser *p, struct conf_text *t,
     const char *line, size_t len);
 void conf_pre_free(struct conf_pre *pre);
+#define CONF_PRE_LINE_MAX	16384	/* a logical line after substitution */
+#define CONF_PRE_DEPTH_MAX	8	/* nested ~SEQ, ~LST, multi-line values */
+/* A line (or part of one) as read at nesting @depth. */
+void conf_pre_text(struct conf_parser *p, struct conf_text *t, const char *s,
+    size_t len, int depth);
+/* Define or redefine NAME; NULL if out of memory (reported if too many). */
+struct conf_def *conf_pre_def_set(struct conf_parser *p, const char *name,
+    size_t nlen, const char *val, size_t vlen);
+/* ~SEQ / ~LST lines (conf_seq.c): 0, or -1 if malformed. */
+int conf_pre_seq(struct conf_parser *p, struct conf_text *t, const char *s,
+    size_t len, int depth);
+int conf_pre_lst(struct conf_parser *p, struct conf_text *t, const char *s,
+    size_t len, int depth);
 
 /* Keywords and values (conf_kw.c) -------------------------------------- */
 
@@ -328,6 +341,8 @@ void conf_vrrp_finish(struct conf_parser *p, struct conf_instance *in,
 
 int conf_sys_kw_global(struct conf_parser *p, const struct conf_stmt *st);
 int conf_sys_kw_instance(struct conf_parser *p, const struct conf_stmt *st);
+/* notify_master & co: "CMD [user [group]]". */
+int conf_sys_kw_notify(struct conf_parser *p, const struct conf_stmt *st);
 /* Defaults before any keyword. */
 void conf_sys_init(struct conf *c);
 /* vrrp_strict / strict_mode, as keepalived applies them, per instance. */

@@ -32,14 +32,11 @@
 #include "conf/conf.h"
 #include "conf/conf_kw.h"
 
-#define LINE_MAX_LEN	16384	/* a logical line after substitution */
+#define LINE_MAX_LEN	CONF_PRE_LINE_MAX
+#define DEPTH_MAX	CONF_PRE_DEPTH_MAX
 #define SUBST_MAX	256	/* substitutions in one line */
-#define DEPTH_MAX	8	/* nested ~SEQ, ~LST and multi-line values */
-#define EXPAND_MAX	100000	/* logical lines made by expansion, per load */
 #define DEFS_MAX	4096
 
-static void pre_text(struct conf_parser *p, struct conf_text *t,
-    const char *s, size_t len, int depth);
 
 static bool
 is_name_start(char c)
@@ -75,9 +72,8 @@ def_find(struct conf_pre *pre, const char *name, size_t len)
 	return NULL;
 }
 
-/* Set NAME (@nlen bytes) to @val (@vlen bytes); -1 if out of memory. */
-static struct conf_def *
-def_set(struct conf_parser *p, const char *name, size_t nlen,
+struct conf_def *
+conf_pre_def_set(struct conf_parser *p, const char *name, size_t nlen,
     const char *val, size_t vlen)
 {
 	struct conf_pre *pre = &p->pre;
@@ -211,7 +207,7 @@ definition(struct conf_parser *p, const char *s, size_t len)
 	if (nlen == 7 && !memcmp(s + 1, "_RANDOM", 7))
 		conf_pwarn(p, "$_RANDOM is redefined: vipd has no random "
 		    "values, this definition is used as written");
-	d = def_set(p, s + 1, nlen, s + i, len - i);
+	d = conf_pre_def_set(p, s + 1, nlen, s + i, len - i);
 	if (d == NULL) {
 		conf_perr(p, "out of memory");
 		return true;
@@ -351,212 +347,6 @@ substitute(struct conf_parser *p, const char *s, size_t len, struct subst *sb)
 	return 0;
 }
 
-/* ~SEQ and ~LST -------------------------------------------------------- */
-
-/* Whether the budget of expanded lines allows one more. */
-static bool
-expand_ok(struct conf_parser *p)
-{
-	if (p->pre.expanded++ < EXPAND_MAX)
-		return true;
-	if (p->pre.expanded == EXPAND_MAX + 1)
-		conf_perr(p, "~SEQ/~LST: more than %d lines generated",
-		    EXPAND_MAX);
-	return false;
-}
-
-/* One number of ~SEQ's list: 0 ok. */
-static int
-seq_num(const char **sp, long *out)
-{
-	char *e;
-
-	*out = strtol(*sp, &e, 0);
-	if (e == *sp)
-		return -1;
-	*sp = e + strspn(e, " \t");
-	return 0;
-}
-
-static int
-seq_args(const char *a, long *start, long *step, long *end)
-{
-	long n[3];
-	int k = 0;
-
-	for (;;) {
-		if (k == 3 || seq_num(&a, &n[k++]) < 0)
-			return -1;
-		if (*a == ')')
-			break;
-		if (*a++ != ',')
-			return -1;
-		a += strspn(a, " \t");
-	}
-	if (k == 1) {
-		*end = n[0];
-		*step = n[0] < 1 ? -1 : 1;
-		*start = n[0] < 0 ? -1 : 1;
-	} else if (k == 2) {
-		*start = n[0];
-		*end = n[1];
-		*step = n[0] <= n[1] ? 1 : -1;
-	} else {
-		*start = n[0];
-		*step = n[1];
-		*end = n[2];
-		if (n[1] == 0 || (n[0] < n[2] && n[1] < 0) ||
-		    (n[0] > n[2] && n[1] > 0))
-			return -1;
-	}
-	return 0;
-}
-
-/* "~SEQ(VAR, ...) text" or "~SEQx(...)": 0, or -1 if malformed. */
-static int
-seq(struct conf_parser *p, struct conf_text *t, const char *s, size_t len,
-    int depth)
-{
-	char buf[LINE_MAX_LEN + 1], val[24];
-	const char *a, *var, *close;
-	bool hex = len > 4 && s[4] == 'x';
-	long start, step, end, v;
-	size_t vlen;
-
-	if (len > LINE_MAX_LEN)
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	a = buf + 4 + hex;
-	a += strspn(a, " \t");
-	if (*a++ != '(')
-		return -1;
-	a += strspn(a, " \t");
-	var = a;
-	vlen = strcspn(a, " \t,)");
-	a += vlen;
-	a += strspn(a, " \t");
-	if (vlen == 0 || *a != ',' || (close = strchr(a, ')')) == NULL)
-		return -1;
-	a++;
-	a += strspn(a, " \t");
-	if (seq_args(a, &start, &step, &end) < 0)
-		return -1;
-	if (hex && (start < 0 || end < 0)) {
-		conf_perr(p, "~SEQx: only positive numbers can be in hex");
-		return 0;
-	}
-	close++;
-	close += strspn(close, " \t");
-	for (v = start; step > 0 ? v <= end : v >= end;) {
-		if (!expand_ok(p))
-			break;
-		snprintf(val, sizeof(val), hex ? "%lx" : "%ld", v);
-		if (def_set(p, var, vlen, val, strlen(val)) == NULL) {
-			conf_perr(p, "out of memory");
-			break;
-		}
-		pre_text(p, t, close, strlen(close), depth + 1);
-		if (__builtin_add_overflow(v, step, &v))
-			break;
-	}
-	return 0;
-}
-
-/*
- * The items of one ~LST set ("a" or "{a, b}"), cut in place; *@sp ends up
- * after the set, *@endc is the character after it (',', ')' or NUL).
- * Returns the number of items, or -1 if malformed.
- */
-static int
-lst_items(char **sp, char **items, int max, bool braced, char *endc)
-{
-	char *s = *sp, *e, c;
-	int n = 0;
-
-	for (;;) {
-		s += strspn(s, " \t");
-		if (n == max)
-			return -1;
-		items[n++] = s;
-		e = s + strcspn(s, " \t,})");
-		s = e + strspn(e, " \t");
-		c = *s;
-		*e = '\0';
-		if (c != '\0')
-			s++;
-		if (braced && c == ',')
-			continue;
-		if (braced && c != '}')
-			return -1;
-		if (braced) {
-			s += strspn(s, " \t");
-			if ((c = *s) != '\0')
-				s++;
-		}
-		*endc = c;
-		*sp = s;
-		return n;
-	}
-}
-
-#define LST_VARS	16
-
-/* "~LST(VAR, v1, v2) text" or "~LST({A,B}, {1,2}, {3,4}) text". */
-static int
-lst(struct conf_parser *p, struct conf_text *t, const char *s, size_t len,
-    int depth)
-{
-	char buf[LINE_MAX_LEN + 1], *a, *vars[LST_VARS], *vals[LST_VARS];
-	char *text, c;
-	int nv, n, i;
-	bool braced;
-
-	if (len > LINE_MAX_LEN)
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if ((text = strchr(buf, ')')) == NULL ||
-	    (text = strdup(text + 1 + strspn(text + 1, " \t"))) == NULL)
-		return -1;
-	a = buf + 4;
-	a += strspn(a, " \t");
-	if (*a++ != '(')
-		goto bad;
-	a += strspn(a, " \t");
-	braced = *a == '{';
-	a += braced;
-	if ((nv = lst_items(&a, vars, LST_VARS, braced, &c)) < 1 || c != ',')
-		goto bad;
-	for (;;) {
-		a += strspn(a, " \t");
-		braced = *a == '{';
-		a += braced;
-		if ((n = lst_items(&a, vals, nv, braced, &c)) < 0)
-			goto bad;
-		if (!expand_ok(p))
-			break;
-		for (i = 0; i < nv; i++)
-			if (def_set(p, vars[i], strlen(vars[i]), i < n ?
-			    vals[i] : "", i < n ? strlen(vals[i]) : 0) == NULL) {
-				conf_perr(p, "out of memory");
-				c = ')';
-				break;
-			}
-		if (i == nv)
-			pre_text(p, t, text, strlen(text), depth + 1);
-		if (c == ')')
-			break;
-		if (c != ',')
-			goto bad;
-	}
-	free(text);
-	return 0;
-bad:
-	free(text);
-	return -1;
-}
-
 /* Lines -------------------------------------------------------------------- */
 
 /* "@ID rest" / "@^ID rest": the offset of rest, or -1 to drop the line. */
@@ -592,7 +382,7 @@ multi_lines(struct conf_parser *p, struct conf_text *t, const char *val,
 	}
 	for (s = copy; !p->stop; s = nl + 1) {
 		nl = strchr(s, '\n');
-		pre_text(p, t, s, nl != NULL ? (size_t)(nl - s) : strlen(s),
+		conf_pre_text(p, t, s, nl != NULL ? (size_t)(nl - s) : strlen(s),
 		    depth + 1);
 		if (nl == NULL)
 			break;
@@ -608,8 +398,8 @@ again(const struct subst *sb)
 	    memchr(sb->out, '$', sb->n) != NULL);
 }
 
-static void
-pre_text(struct conf_parser *p, struct conf_text *t, const char *s,
+void
+conf_pre_text(struct conf_parser *p, struct conf_text *t, const char *s,
     size_t len, int depth)
 {
 	struct subst sb = { 0 };
@@ -636,7 +426,8 @@ pre_text(struct conf_parser *p, struct conf_text *t, const char *s,
 			break;
 		if (len >= 4 && (!strncmp(s, "~SEQ", 4) ||
 		    !strncmp(s, "~LST", 4))) {
-			if ((s[1] == 'S' ? seq : lst)(p, t, s, len, depth) < 0)
+			if ((s[1] == 'S' ? conf_pre_seq : conf_pre_lst)(p, t, s, len,
+			    depth) < 0)
 				conf_perr(p, "invalid %.4s specification", s);
 			break;
 		}
@@ -683,5 +474,5 @@ conf_pre_line(struct conf_parser *p, struct conf_text *t, const char *s,
 		p->pre.cont = NULL;
 		return;
 	}
-	pre_text(p, t, s, len, 0);
+	conf_pre_text(p, t, s, len, 0);
 }

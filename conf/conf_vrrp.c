@@ -552,55 +552,6 @@ kw_default_checks(struct conf_parser *p, const struct conf_stmt *st)
 	return 0;
 }
 
-/*
- * A notify script: one word, quoted if it has arguments, then optionally
- * the user and group to run it as (keepalived's notify forms).  The first
- * word is an absolute path, or a bare name that the daemon looks up on PATH
- * as keepalived does; the daemon splits the command.
- */
-static int
-kw_notify(struct conf_parser *p, const struct conf_stmt *st)
-{
-	struct conf_instance *in = conf_cur_inst(p);
-	struct conf_pinst *pi = conf_cur_pinst(p);
-	const char *kw = st->argv[0], *s = st->argv[1];
-	int k = !strcmp(kw, "notify_master") ? 0 :
-	    !strcmp(kw, "notify_backup") ? 1 : !strcmp(kw, "notify_fault") ?
-	    2 : !strcmp(kw, "notify_stop") ? 3 : 4;
-	char **dsts[5] = { &in->notify_master, &in->notify_backup,
-	    &in->notify_fault, &in->notify_stop, &in->notify };
-	char r[CONF_REPR_MAX];
-	size_t n;
-
-	s += strspn(s, " \t");
-	if (*s == '\0') {
-		conf_perr(p, "%s: empty command", kw);
-		return 0;
-	}
-	n = strcspn(s, " \t");
-	if ((s[0] == '\'' || s[0] == '"') && s[1] != '/') {
-		conf_perr(p, "%s: \"%s\": a quoted script name must be an "
-		    "absolute path", kw, CONF_REPR(r, st->argv[1]));
-		return 0;
-	}
-	if (s[0] != '/' && s[0] != '\'' && s[0] != '"' &&
-	    memchr(s, '/', n) != NULL) {
-		conf_perr(p, "%s: \"%s\" is a relative path (give an absolute "
-		    "one, or a bare name to look up on PATH)", kw,
-		    CONF_REPR(r, st->argv[1]));
-		return 0;
-	}
-	if (st->argc > 2 && (conf_val_name(p, kw, st->argv[2],
-	    pi->notify_user[k], CONF_NAME_MAX) < 0 || (st->argc > 3 &&
-	    conf_val_name(p, kw, st->argv[3], pi->notify_group[k],
-	    CONF_NAME_MAX) < 0)))
-		return 0;
-	pi->notify_at[k] = (struct conf_where){ p->file, st->line };
-	if ((*dsts[k] = strdup(st->argv[1])) == NULL)
-		conf_perr(p, "out of memory");
-	return 0;
-}
-
 static int
 kw_authentication(struct conf_parser *p, const struct conf_stmt *st)
 {
@@ -742,11 +693,16 @@ const struct conf_kw conf_kw_instance[] = {
 	    0, 0),
 	[CONF_IK_DONT_TRACK_PRIMARY] = KW("dont_track_primary", kw_inst_flag,
 	    0, 0),
-	[CONF_IK_NOTIFY_MASTER] = KW("notify_master", kw_notify, 1, 3),
-	[CONF_IK_NOTIFY_BACKUP] = KW("notify_backup", kw_notify, 1, 3),
-	[CONF_IK_NOTIFY_FAULT] = KW("notify_fault", kw_notify, 1, 3),
-	[CONF_IK_NOTIFY_STOP] = KW("notify_stop", kw_notify, 1, 3),
-	[CONF_IK_NOTIFY] = KW("notify", kw_notify, 1, 3),
+	[CONF_IK_NOTIFY_MASTER] = KW("notify_master",
+	    conf_sys_kw_notify, 1, 3),
+	[CONF_IK_NOTIFY_BACKUP] = KW("notify_backup",
+	    conf_sys_kw_notify, 1, 3),
+	[CONF_IK_NOTIFY_FAULT] = KW("notify_fault",
+	    conf_sys_kw_notify, 1, 3),
+	[CONF_IK_NOTIFY_STOP] = KW("notify_stop",
+	    conf_sys_kw_notify, 1, 3),
+	[CONF_IK_NOTIFY] = KW("notify",
+	    conf_sys_kw_notify, 1, 3),
 	[CONF_IK_GARP_MASTER_DELAY] = KW("garp_master_delay", kw_garp, 1, 1),
 	[CONF_IK_GARP_MASTER_REPEAT] = KW("garp_master_repeat", kw_garp, 1, 1),
 	[CONF_IK_GARP_MASTER_REFRESH] = KW("garp_master_refresh", kw_garp,
