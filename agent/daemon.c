@@ -16,6 +16,7 @@
 #include "agent/reload.h"
 #include "agent/retired.h"
 #include "agent/sdnotify.h"
+#include "agent/fifo.h"
 #include "agent/health.h"
 #include "agent/history.h"
 #include "agent/metrics_http.h"
@@ -386,6 +387,7 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 		return -1;
 	if ((v->history = vipd_history_new()) == NULL)
 		return -1;
+	v->fifo = vipd_fifo_open(conf);
 	/* The scripts' user is set on each instance's own queue. */
 	if (setup_instances(v) < 0 || setup_script_user(v) < 0 ||
 	    vipd_health_start(v) < 0)
@@ -451,6 +453,7 @@ vipd_teardown(struct vipd *v)
 	vipd_retired_drain(v, 5000);
 	drain_notify(v);
 	vipd_sd_stop(v);
+	vipd_fifo_close(v->fifo);
 	if (v->loop != NULL)
 		vipd_health_stop(v);
 	if (v->ctl != NULL)

@@ -7,6 +7,7 @@
 
 #include "lib/cmdline.h"
 #include "agent/notifycmd.h"
+#include "agent/fifo.h"
 #include "agent/health.h"
 #include "agent/history.h"
 #include "agent/iface.h"
@@ -209,6 +210,8 @@ run_notify(struct vipd_instance *inst, enum vrrp_state to)
 	case VRRP_STATE_FAULT: k = 2; break;
 	default: k = 3; break;
 	}
+	vipd_fifo_state(inst->vipd->fifo, inst->conf->name, names[k],
+	    inst->fsm.priority);
 	if (inst->notify == NULL ||
 	    (inst->notify_argv[k] == NULL && inst->notify_argv[4] == NULL))
 		return;

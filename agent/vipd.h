@@ -182,6 +182,7 @@ struct vipd {
 	size_t ninsts;
 	struct vipd_check **checks;	/* parallel to conf->checks */
 	size_t nchecks;
+	struct vipd_fifo *fifo;		/* notify_fifo & co, or NULL */
 	struct vipd_history *history;	/* recent events, for vipctl */
 	struct vipd_metrics_http *metrics;	/* metrics_listen, or NULL */
 	struct timespec started_at;

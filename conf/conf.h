@@ -235,6 +235,12 @@ struct conf {
 	bool has_umask;
 	uint32_t umask;
 	bool strict;			/* vrrp_strict */
+	/* notify_fifo, vrrp_notify_fifo: "" = none */
+	struct conf_fifo {
+		char path[CONF_PATH_MAX];
+		char user[CONF_NAME_MAX];	/* owner if vipd makes it */
+		char group[CONF_NAME_MAX];
+	} fifo[2];
 };
 
 #define CONF_RT_PRIORITY_DEFAULT	10	/* modest: below kernel threads */

@@ -59,7 +59,9 @@ struct ka_kw {
 #define VMAC	"virtual MAC interfaces"
 #define ROUTES	"addresses, routes and rules outside virtual_ipaddress"
 #define GARPX	"GARP on other interfaces"
-#define FIFO	"notify FIFOs; use notify scripts"
+#define FIFOS	"a FIFO reader started by vipd; notify_fifo works: start " \
+	"its reader yourself (a systemd unit)"
+#define FIFOP	"priority-change lines in notify FIFOs; the state lines work"
 #define SCRIPTS	"vrrp_script/track_script are not supported; vipd checks " \
 	"Postfix itself (see smtp_check and postfix_check in vipd.conf(5))"
 
@@ -170,12 +172,10 @@ static const struct ka_kw ka_table[] = {
 	{ "nftables_counters", G, KA_WARN, FW },
 	{ "vrrp_cpu_affinity", G, KA_WARN, "vipd's loop is one light "
 	    "thread; pin it with systemd's CPUAffinity= if you must" },
-	{ "notify_fifo", G, KA_YET, FIFO },
-	{ "notify_fifo_script", G, KA_YET, FIFO },
-	{ "vrrp_notify_fifo", G, KA_YET, FIFO },
-	{ "vrrp_notify_fifo_script", G, KA_YET, FIFO },
-	{ "vrrp_notify_priority_changes", G, KA_YET, FIFO },
-	{ "fifo_write_vrrp_states_on_reload", G, KA_YET, FIFO },
+	{ "notify_fifo_script", G, KA_YET, FIFOS },
+	{ "vrrp_notify_fifo_script", G, KA_YET, FIFOS },
+	{ "vrrp_notify_priority_changes", G, KA_YET, FIFOP },
+	{ "fifo_write_vrrp_states_on_reload", G, KA_YET, FIFOP },
 	{ "snmp_socket", G, KA_WARN, SNMP },
 	{ "enable_traps", G, KA_WARN, SNMP },
 	{ "enable_snmp_vrrp", G, KA_WARN, SNMP },
@@ -236,7 +236,7 @@ static const struct ka_kw ka_table[] = {
 	{ "debug", I, KA_WARN, "use vipd -D for detailed logs" },
 	{ "notify_deleted", I, KA_YET, "notify_deleted" },
 	{ "notify_master_rx_lower_pri", I, KA_YET, "notify_master_rx_lower_pri" },
-	{ "notify_priority_changes", I, KA_YET, FIFO },
+	{ "notify_priority_changes", I, KA_YET, FIFOP },
 	{ "lvs_sync_daemon_interface", I, KA_DESIGN, LVS },
 	{ "down_timer_adverts", I, KA_YET, "a changed Master_Down timer" },
 	{ "garp_extra_if", I, KA_YET, GARPX },

@@ -51,6 +51,24 @@ print_opt(FILE *out, const char *indent, const char *kw, const char *s)
 	fputc('\n', out);
 }
 
+static void
+print_fifo(FILE *out, const char *kw, const struct conf_fifo *f)
+{
+	if (f->path[0] == '\0')
+		return;
+	fprintf(out, "    %s ", kw);
+	print_word(out, f->path);
+	if (f->user[0] != '\0') {
+		fputc(' ', out);
+		print_word(out, f->user);
+	}
+	if (f->group[0] != '\0') {
+		fputc(' ', out);
+		print_word(out, f->group);
+	}
+	fputc('\n', out);
+}
+
 /* The daemon's settings, where they differ from the defaults. */
 static void
 print_sys(FILE *out, const struct conf *c)
@@ -74,6 +92,8 @@ print_sys(FILE *out, const struct conf *c)
 	}
 	if (c->has_umask)
 		fprintf(out, "    umask 0%03o\n", c->umask);
+	print_fifo(out, "notify_fifo", &c->fifo[0]);
+	print_fifo(out, "vrrp_notify_fifo", &c->fifo[1]);
 }
 
 static void

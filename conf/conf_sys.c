@@ -119,6 +119,20 @@ kw_max_auto(struct conf_parser *p, const struct conf_stmt *st)
 		c->rt_priority = (uint8_t)v;
 }
 
+/* notify_fifo / vrrp_notify_fifo PATH [user [group]] */
+static void
+kw_fifo(struct conf_parser *p, const struct conf_stmt *st)
+{
+	const char *kw = st->argv[0];
+	struct conf_fifo *f = &p->conf->fifo[kw[0] == 'v'];
+
+	if (conf_val_path(p, kw, st->argv[1], f->path, sizeof(f->path)) < 0 ||
+	    (st->argc > 2 && conf_val_name(p, kw, st->argv[2], f->user,
+	    sizeof(f->user)) < 0) || (st->argc > 3 && conf_val_name(p, kw,
+	    st->argv[3], f->group, sizeof(f->group)) < 0))
+		memset(f, 0, sizeof(*f));
+}
+
 int
 conf_sys_kw_global(struct conf_parser *p, const struct conf_stmt *st)
 {
@@ -153,6 +167,8 @@ conf_sys_kw_global(struct conf_parser *p, const struct conf_stmt *st)
 		    &c->startup_delay_us);
 	else if (!strcmp(kw, "umask"))
 		kw_umask(p, st);
+	else if (!strcmp(kw, "notify_fifo") || !strcmp(kw, "vrrp_notify_fifo"))
+		kw_fifo(p, st);
 	return 0;
 }
 

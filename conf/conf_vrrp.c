@@ -668,6 +668,9 @@ const struct conf_kw conf_kw_global[] = {
 	[CONF_GK_STARTUP_DELAY] = KW("vrrp_startup_delay", conf_sys_kw_global,
 	    1, 1),
 	[CONF_GK_UMASK] = KW("umask", conf_sys_kw_global, 1, 1),
+	[CONF_GK_NOTIFY_FIFO] = KW("notify_fifo", conf_sys_kw_global, 1, 3),
+	[CONF_GK_VRRP_NOTIFY_FIFO] = KW("vrrp_notify_fifo", conf_sys_kw_global,
+	    1, 3),
 	[CONF_GK_END] = KW(NULL, NULL, 0, 0),
 };
 

@@ -389,3 +389,26 @@ def test_daemon_scheduling(make_lab, globs, policy, prio):
     if prio:
         assert "running at SCHED_RR priority %d" % prio in a.log_text(), a.log_text()
     assert lab.stop_agent("h1") == 0
+
+
+def test_notify_fifo(make_lab):
+    """notify_fifo / vrrp_notify_fifo: vipd makes the FIFO, writes
+    keepalived's `INSTANCE "NAME" STATE PRIORITY` line on each transition,
+    never blocks without a reader, and removes the FIFO it made at exit."""
+    lab = make_lab(1)
+    fifo = os.path.join(lab.workdir, "keepalived.fifo")
+    text = vrrp_conf("h1", 100, 0.1).replace(
+        "global_defs {", "global_defs {\n    notify_fifo %s\n    vrrp_notify_fifo %s"
+        % (fifo, fifo), 1)
+    lab.start_vipd("h1", text)
+    assert lab.wait_states({"h1": "MASTER"}, 5)
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        data = os.read(fd, 65536).decode()
+        assert data.splitlines()[-2:] == ['INSTANCE "VI_1" BACKUP 100',
+                                          'INSTANCE "VI_1" MASTER 100'], data
+        assert lab.stop_agent("h1") == 0
+        assert wait_for(lambda: not os.path.exists(fifo), 3)
+        assert os.read(fd, 65536).decode() == 'INSTANCE "VI_1" STOP 100\n'
+    finally:
+        os.close(fd)
