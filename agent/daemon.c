@@ -387,7 +387,7 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 		return -1;
 	if ((v->history = vipd_history_new()) == NULL)
 		return -1;
-	v->fifo = vipd_fifo_open(conf);
+	v->fifo = vipd_fifo_open(conf, v->loop);
 	/* The scripts' user is set on each instance's own queue. */
 	if (setup_instances(v) < 0 || setup_script_user(v) < 0 ||
 	    vipd_health_start(v) < 0)

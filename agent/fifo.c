@@ -1,28 +1,137 @@
 /* SPDX-License-Identifier: ISC */
 /* keepalived's notify FIFOs: a line per state change, for a reader's script. */
+#include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/cmdline.h"
+#include "lib/cred.h"
 #include "lib/log.h"
 #include "lib/loop.h"
+#include "lib/spawn.h"
 #include "agent/fifo.h"
+#include "agent/notifycmd.h"
+
+/* A notify_fifo_script: started once, reads the FIFO until vipd stops. */
+struct fifo_reader {
+	pid_t pid;
+	int pidfd, outfd;
+	const char *cmd;
+};
 
 struct vipd_fifo {
+	struct loop *loop;
 	int fd[2];
 	bool created[2];
 	const char *path[2];	/* in struct conf, which outlives us */
+	struct fifo_reader reader[2];
 	uint64_t dropped;
 	struct log_ratelimit rl;
 };
+
+static void
+reader_forget(struct vipd_fifo *f, struct fifo_reader *r)
+{
+	if (r->pidfd >= 0) {
+		loop_del_fd(f->loop, r->pidfd);
+		close(r->pidfd);
+	}
+	if (r->outfd >= 0) {
+		loop_del_fd(f->loop, r->outfd);
+		close(r->outfd);
+	}
+	r->pidfd = r->outfd = -1;
+	r->pid = 0;
+}
+
+/* The reader's output goes to the log (it has nowhere else to go). */
+static void
+on_reader_output(int fd, uint32_t events, void *arg)
+{
+	char buf[512];
+	ssize_t n;
+
+	(void)events;
+	(void)arg;
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		log_info("notify_fifo_script: %s", buf);
+	}
+}
+
+static void
+on_reader_exit(int fd, uint32_t events, void *arg)
+{
+	struct vipd_fifo *f = arg;
+	siginfo_t si = { 0 };
+	int k;
+
+	(void)events;
+	for (k = 0; k < 2 && f->reader[k].pidfd != fd; k++)
+		;
+	if (k == 2 || waitid(P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG) < 0)
+		return;
+	log_warnx("notify_fifo_script \"%s\" for %s %s %d; the FIFO keeps "
+	    "its lines for the next reader", f->reader[k].cmd, f->path[k],
+	    si.si_code == CLD_EXITED ? "exited with status" :
+	    "was killed by signal", si.si_status);
+	reader_forget(f, &f->reader[k]);
+}
+
+/* Start @cmd with the FIFO's path as its last argument, as keepalived. */
+static void
+reader_start(struct vipd_fifo *f, int k, const struct conf *c,
+    const char *cmd)
+{
+	static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:"
+	    "/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	struct fifo_reader *r = &f->reader[k];
+	char **argv = NULL, **full = NULL, why[512];
+	char *tail[] = { (char *)f->path[k], NULL };
+	struct cred cred;
+	int err;
+
+	memset(&cred, 0, sizeof(cred));
+	if (vipd_notify_argv(cmd, &argv, why, sizeof(why)) < 0 ||
+	    (full = cmdline_concat(argv, tail)) == NULL ||
+	    cred_resolve(c->script_user, c->script_group,
+	    c->enable_script_security, &cred, why, sizeof(why)) < 0) {
+		log_warnx("notify_fifo_script \"%s\": %s", cmd, full == NULL &&
+		    argv != NULL ? "out of memory" : why);
+		goto out;
+	}
+	if ((err = spawn_exec(full, envp, &cred, &r->pid, &r->outfd)) != 0) {
+		errno = err;
+		log_warn("notify_fifo_script \"%s\"", cmd);
+		goto out;
+	}
+	r->cmd = cmd;
+	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+	if (r->pidfd < 0 || loop_add_fd(f->loop, r->pidfd, EPOLLIN,
+	    on_reader_exit, f) < 0 || loop_add_fd(f->loop, r->outfd, EPOLLIN,
+	    on_reader_output, f) < 0)
+		log_warn("notify_fifo_script \"%s\": not watched", cmd);
+	else
+		log_info("notify_fifo_script \"%s\" started (pid %ld)", cmd,
+		    (long)r->pid);
+out:
+	cred_free(&cred);
+	cmdline_free(argv);
+	cmdline_free(full);
+}
 
 /* The owner asked for a FIFO vipd made (keepalived's [user [group]]). */
 static void
@@ -85,7 +194,7 @@ fifo_open_one(struct vipd_fifo *f, int k, const struct conf_fifo *cf)
 }
 
 struct vipd_fifo *
-vipd_fifo_open(const struct conf *c)
+vipd_fifo_open(const struct conf *c, struct loop *loop)
 {
 	struct vipd_fifo *f;
 	int k, n = 0;
@@ -96,15 +205,21 @@ vipd_fifo_open(const struct conf *c)
 		log_warn("notify FIFO");
 		return NULL;
 	}
+	f->loop = loop;
 	f->fd[0] = f->fd[1] = -1;
+	for (k = 0; k < 2; k++)
+		f->reader[k].pidfd = f->reader[k].outfd = -1;
 	f->rl.interval_us = 60000000;
 	f->rl.burst = 1;
 	for (k = 0; k < 2; k++) {
 		if (c->fifo[k].path[0] == '\0' || (k == 1 &&
 		    !strcmp(c->fifo[0].path, c->fifo[1].path)))
 			continue;	/* the same FIFO gets each line once */
-		if (fifo_open_one(f, k, &c->fifo[k]) == 0)
-			n++;
+		if (fifo_open_one(f, k, &c->fifo[k]) < 0)
+			continue;
+		n++;
+		if (c->fifo[k].script[0] != '\0')
+			reader_start(f, k, c, c->fifo[k].script);
 	}
 	if (n == 0) {
 		free(f);
@@ -154,6 +269,10 @@ vipd_fifo_close(struct vipd_fifo *f)
 			unlink(f->path[k]);
 		if (f->fd[k] >= 0)
 			close(f->fd[k]);
+		/* The reader sees the end of the FIFO; make sure it goes. */
+		if (f->reader[k].pid > 0)
+			kill(-f->reader[k].pid, SIGTERM);
+		reader_forget(f, &f->reader[k]);
 	}
 	free(f);
 }

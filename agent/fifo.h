@@ -8,15 +8,17 @@
 #include "conf/conf.h"
 
 struct vipd_fifo;
+struct loop;
 
 /*
  * Open notify_fifo and vrrp_notify_fifo: made (mode 0644, then chowned to
  * the user/group given) if missing, opened read-write and non-blocking so
- * that a missing reader never blocks or kills vipd.  Returns NULL when none
- * is configured or on failure (logged: vipd runs without the FIFO, as
- * keepalived does).
+ * that a missing reader never blocks or kills vipd; start each one's
+ * notify_fifo_script (as script_user, the FIFO's path appended) and watch
+ * it on @loop.  Returns NULL when none is configured or on failure (logged:
+ * vipd runs without the FIFO, as keepalived does).
  */
-struct vipd_fifo *vipd_fifo_open(const struct conf *c);
+struct vipd_fifo *vipd_fifo_open(const struct conf *c, struct loop *loop);
 
 /*
  * Write keepalived's line `INSTANCE "NAME" STATE PRIORITY` to each FIFO; a

@@ -98,6 +98,18 @@ check_notify(const struct conf *conf)
 			cmdline_free(argv);
 		}
 	}
+	for (k = 0; k < 2; k++) {
+		if (conf->fifo[k].script[0] == '\0')
+			continue;
+		if (vipd_notify_argv(conf->fifo[k].script, &argv, why,
+		    sizeof(why)) < 0) {
+			fprintf(stderr, "%s: %snotify_fifo_script: %s\n",
+			    conf->files[0], k ? "vrrp_" : "", why);
+			bad = 1;
+			continue;
+		}
+		cmdline_free(argv);
+	}
 	return bad;
 }
 

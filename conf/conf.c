@@ -551,6 +551,7 @@ finish(struct conf_parser *p, const char *file)
 		conf_perr_at(p, f->at.file, f->at.line, "\"%s\" block is not "
 		    "closed at the end of the file", conf_kw_blk_name(f->kind));
 	conf_vrrp_finish_globals(p);
+	conf_sys_finish_globals(p);
 	for (i = 0; i < p->conf->ninstances; i++)
 		finish_instance(p, &p->conf->instances[i], &p->pinst[i]);
 	drop_instances(p);

@@ -240,6 +240,9 @@ struct conf {
 		char path[CONF_PATH_MAX];
 		char user[CONF_NAME_MAX];	/* owner if vipd makes it */
 		char group[CONF_NAME_MAX];
+		char script[CONF_PATH_MAX];	/* its reader; "" none */
+		char script_user[CONF_NAME_MAX];	/* as given; */
+		char script_group[CONF_NAME_MAX];	/* = script_user's */
 	} fifo[2];
 };
 

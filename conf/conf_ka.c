@@ -59,8 +59,6 @@ struct ka_kw {
 #define VMAC	"virtual MAC interfaces"
 #define ROUTES	"addresses, routes and rules outside virtual_ipaddress"
 #define GARPX	"GARP on other interfaces"
-#define FIFOS	"a FIFO reader started by vipd; notify_fifo works: start " \
-	"its reader yourself (a systemd unit)"
 #define FIFOP	"priority-change lines in notify FIFOs; the state lines work"
 #define SCRIPTS	"vrrp_script/track_script are not supported; vipd checks " \
 	"Postfix itself (see smtp_check and postfix_check in vipd.conf(5))"
@@ -172,8 +170,6 @@ static const struct ka_kw ka_table[] = {
 	{ "nftables_counters", G, KA_WARN, FW },
 	{ "vrrp_cpu_affinity", G, KA_WARN, "vipd's loop is one light "
 	    "thread; pin it with systemd's CPUAffinity= if you must" },
-	{ "notify_fifo_script", G, KA_YET, FIFOS },
-	{ "vrrp_notify_fifo_script", G, KA_YET, FIFOS },
 	{ "vrrp_notify_priority_changes", G, KA_YET, FIFOP },
 	{ "fifo_write_vrrp_states_on_reload", G, KA_YET, FIFOP },
 	{ "snmp_socket", G, KA_WARN, SNMP },

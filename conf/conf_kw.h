@@ -183,6 +183,7 @@ enum {
 	CONF_GK_NO_SWAP, CONF_GK_RT_PRIORITY, CONF_GK_MAX_AUTO_PRIORITY,
 	CONF_GK_RLIMIT_RTTIME, CONF_GK_RLIMIT_RTIME, CONF_GK_STARTUP_DELAY,
 	CONF_GK_UMASK, CONF_GK_NOTIFY_FIFO, CONF_GK_VRRP_NOTIFY_FIFO,
+	CONF_GK_NOTIFY_FIFO_SCRIPT, CONF_GK_VRRP_NOTIFY_FIFO_SCRIPT,
 	CONF_GK_END,
 };
 /* smtp_check and postfix_check share the first four. */
@@ -348,6 +349,8 @@ void conf_sys_init(struct conf *c);
 /* vrrp_strict / strict_mode, as keepalived applies them, per instance. */
 void conf_sys_finish_instance(struct conf_parser *p, struct conf_instance *in,
     const struct conf_pinst *pi);
+/* Global checks that need the whole file (notify FIFO scripts). */
+void conf_sys_finish_globals(struct conf_parser *p);
 /* The same address in two instances; run once, after the instances. */
 void conf_sys_finish_vips(struct conf_parser *p);
 

@@ -67,6 +67,19 @@ print_fifo(FILE *out, const char *kw, const struct conf_fifo *f)
 		print_word(out, f->group);
 	}
 	fputc('\n', out);
+	if (f->script[0] == '\0')
+		return;
+	fprintf(out, "    %s_script ", kw);
+	print_word(out, f->script);
+	if (f->script_user[0] != '\0') {
+		fputc(' ', out);
+		print_word(out, f->script_user);
+	}
+	if (f->script_group[0] != '\0') {
+		fputc(' ', out);
+		print_word(out, f->script_group);
+	}
+	fputc('\n', out);
 }
 
 /* The daemon's settings, where they differ from the defaults. */

@@ -133,6 +133,53 @@ kw_fifo(struct conf_parser *p, const struct conf_stmt *st)
 		memset(f, 0, sizeof(*f));
 }
 
+/* notify_fifo_script / vrrp_notify_fifo_script CMD [user [group]] */
+static void
+kw_fifo_script(struct conf_parser *p, const struct conf_stmt *st)
+{
+	const char *kw = st->argv[0], *s = st->argv[1];
+	struct conf_fifo *f = &p->conf->fifo[kw[0] == 'v'];
+	char r[CONF_REPR_MAX];
+
+	s += strspn(s, " \t");
+	if (*s == '\0' || strlen(s) >= sizeof(f->script) || (s[0] != '/' &&
+	    memchr(s, '/', strcspn(s, " \t")) != NULL)) {
+		conf_perr(p, "%s: \"%s\" must be an absolute path or a bare name "
+		    "to look up on PATH", kw, CONF_REPR(r, st->argv[1]));
+		return;
+	}
+	if ((st->argc > 2 && conf_val_name(p, kw, st->argv[2], f->script_user,
+	    sizeof(f->script_user)) < 0) || (st->argc > 3 && conf_val_name(p,
+	    kw, st->argv[3], f->script_group, sizeof(f->script_group)) < 0))
+		return;
+	memcpy(f->script, s, strlen(s) + 1);
+}
+
+/* The FIFO readers run as script_user, like every script of vipd. */
+void
+conf_sys_finish_globals(struct conf_parser *p)
+{
+	struct conf *c = p->conf;
+	const char *want = c->script_user[0] ? c->script_user : "root";
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct conf_fifo *f = &c->fifo[k];
+
+		if (f->script[0] != '\0' && f->path[0] == '\0')
+			conf_perr_at(p, c->files[0], 0, "%s_script without %s",
+			    k ? "vrrp_notify_fifo" : "notify_fifo",
+			    k ? "vrrp_notify_fifo" : "notify_fifo");
+		if (f->script_user[0] == '\0' || (!strcmp(f->script_user,
+		    want) && (f->script_group[0] == '\0' ||
+		    !strcmp(f->script_group, c->script_group))))
+			continue;
+		conf_perr_at(p, c->files[0], 0, "%snotify_fifo_script: running "
+		    "it as %s is not supported yet by vipd: scripts run as "
+		    "script_user (%s)", k ? "vrrp_" : "", f->script_user, want);
+	}
+}
+
 int
 conf_sys_kw_global(struct conf_parser *p, const struct conf_stmt *st)
 {
@@ -169,6 +216,8 @@ conf_sys_kw_global(struct conf_parser *p, const struct conf_stmt *st)
 		kw_umask(p, st);
 	else if (!strcmp(kw, "notify_fifo") || !strcmp(kw, "vrrp_notify_fifo"))
 		kw_fifo(p, st);
+	else if (strstr(kw, "notify_fifo_script") != NULL)
+		kw_fifo_script(p, st);
 	return 0;
 }
 

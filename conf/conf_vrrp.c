@@ -671,6 +671,10 @@ const struct conf_kw conf_kw_global[] = {
 	[CONF_GK_NOTIFY_FIFO] = KW("notify_fifo", conf_sys_kw_global, 1, 3),
 	[CONF_GK_VRRP_NOTIFY_FIFO] = KW("vrrp_notify_fifo", conf_sys_kw_global,
 	    1, 3),
+	[CONF_GK_NOTIFY_FIFO_SCRIPT] = KW("notify_fifo_script",
+	    conf_sys_kw_global, 1, 3),
+	[CONF_GK_VRRP_NOTIFY_FIFO_SCRIPT] = KW("vrrp_notify_fifo_script",
+	    conf_sys_kw_global, 1, 3),
 	[CONF_GK_END] = KW(NULL, NULL, 0, 0),
 };
 

@@ -412,3 +412,22 @@ def test_notify_fifo(make_lab):
         assert os.read(fd, 65536).decode() == 'INSTANCE "VI_1" STOP 100\n'
     finally:
         os.close(fd)
+
+
+def test_notify_fifo_script(make_lab):
+    """notify_fifo_script: vipd starts it once with the FIFO's path as its
+    last argument (as keepalived), and it reads the state lines."""
+    lab = make_lab(1)
+    fifo = os.path.join(lab.workdir, "k.fifo")
+    out = os.path.join(lab.workdir, "reader.out")
+    text = vrrp_conf("h1", 100, 0.1).replace(
+        "global_defs {", "global_defs {\n    vrrp_notify_fifo %s\n"
+        "    vrrp_notify_fifo_script \"/bin/sh -c 'exec cat $0 > %s'\"" % (fifo, out), 1)
+    lab.start_vipd("h1", text)
+    assert lab.wait_states({"h1": "MASTER"}, 5)
+    assert wait_for(lambda: os.path.exists(out) and "MASTER" in open(out).read(), 3)
+    with open(out) as f:
+        assert f.read().splitlines()[:2] == ['INSTANCE "VI_1" BACKUP 100',
+                                             'INSTANCE "VI_1" MASTER 100']
+    assert lab.stop_agent("h1") == 0
+    assert not os.path.exists(fifo)
