@@ -403,6 +403,28 @@ finish_auth(struct conf_parser *p, struct conf_instance *in,
 	}
 }
 
+/*
+ * keepalived 2.2.7 derives a missing priority from the state (MASTER: the
+ * address owner, 255) and a missing state from the priority (255: MASTER).
+ */
+static void
+finish_owner(struct conf_parser *p, struct conf_instance *in,
+    const struct conf_pinst *pi)
+{
+	const struct conf_where *st = &pi->seen[CONF_IK_STATE];
+	char r[CONF_REPR_MAX];
+
+	if (pi->seen[CONF_IK_PRIORITY].line == 0 &&
+	    in->init_state == CONF_STATE_MASTER) {
+		in->priority = 255;
+		conf_pwarn_at(p, st->file, st->line, "vrrp_instance %s: state "
+		    "MASTER without priority: priority 255, the address owner "
+		    "(as keepalived does)", CONF_REPR(r, in->name));
+	} else if (st->line == 0 && in->priority == 255) {
+		in->init_state = CONF_STATE_MASTER;
+	}
+}
+
 /* keepalived 2.2.7 drops these combinations with a warning; so do we. */
 static void
 finish_preempt(struct conf_parser *p, struct conf_instance *in,
@@ -480,6 +502,7 @@ finish_instance(struct conf_parser *p, struct conf_instance *in,
 	}
 	finish_advert(p, in, pi);
 	finish_auth(p, in, pi);
+	finish_owner(p, in, pi);
 	finish_preempt(p, in, pi);
 	conf_vrrp_finish(p, in, pi);
 	conf_sys_finish_instance(p, in, pi);

@@ -70,10 +70,10 @@ static void test_warn_preempt(void **state)
 	char *s;
 
 	(void)state;
-	s = inst("state MASTER\nnopreempt\npreempt_delay 3");
-	c = parse_expect(s, "t.conf:8: warning: nopreempt is ignored with "
+	s = inst("state MASTER\npriority 100\nnopreempt\npreempt_delay 3");
+	c = parse_expect(s, "t.conf:9: warning: nopreempt is ignored with "
 			 "state MASTER (as keepalived does)\n"
-			 "t.conf:9: warning: preempt_delay is ignored with "
+			 "t.conf:10: warning: preempt_delay is ignored with "
 			 "state MASTER (as keepalived does)\n");
 	free(s);
 	assert_non_null(c);
@@ -81,14 +81,18 @@ static void test_warn_preempt(void **state)
 	assert_int_equal(c->instances[0].preempt_delay_ms, 0);
 	assert_round_trip(c);
 	conf_free(c);
+	/* Priority 255 without a state makes a MASTER, as keepalived. */
 	s = inst("priority 255\nnopreempt\npreempt_delay 3\n"
 		 "default_checks off");
 	c = parse_expect(s, "t.conf:8: warning: nopreempt is ignored with "
-			 "priority 255 (as keepalived does)\n");
+			 "priority 255 (as keepalived does)\n"
+			 "t.conf:9: warning: preempt_delay is ignored with "
+			 "state MASTER (as keepalived does)\n");
 	free(s);
 	assert_non_null(c);
+	assert_int_equal(c->instances[0].init_state, CONF_STATE_MASTER);
 	assert_false(c->instances[0].nopreempt);
-	assert_int_equal(c->instances[0].preempt_delay_ms, 3000);
+	assert_int_equal(c->instances[0].preempt_delay_ms, 0);
 	assert_round_trip(c);
 	conf_free(c);
 	/* an owner's checks can change nothing: say so */
@@ -99,7 +103,16 @@ static void test_warn_preempt(void **state)
 	/* an owner tracking nothing has nothing to be warned about */
 	conf_free(inst_ok("priority 255\ndefault_checks off"));
 	/* the preempt_delay 0 of a canonical print is no warning */
-	conf_free(inst_ok("state MASTER\npreempt_delay 0"));
+	conf_free(inst_ok("state MASTER\npriority 100\npreempt_delay 0"));
+	/* A MASTER without priority is the address owner, as keepalived. */
+	s = inst("state MASTER");
+	c = parse_expect(s, "t.conf:7: warning: vrrp_instance VI_1: state "
+			 "MASTER without priority: priority 255, the address "
+			 "owner (as keepalived does)\n");
+	free(s);
+	assert_int_equal(c->instances[0].priority, 255);
+	assert_round_trip(c);
+	conf_free(c);
 }
 
 static void test_err_advert(void **state)
