@@ -404,8 +404,10 @@ finish_auth(struct conf_parser *p, struct conf_instance *in,
 }
 
 /*
- * keepalived 2.2.7 derives a missing priority from the state (MASTER: the
- * address owner, 255) and a missing state from the priority (255: MASTER).
+ * keepalived 2.2.7 derives a missing state from the priority (255: MASTER)
+ * and a missing priority from the state (MASTER: 255).  The second would
+ * make the instance the address owner, whose health checks change nothing:
+ * vipd keeps 100 there and says so.
  */
 static void
 finish_owner(struct conf_parser *p, struct conf_instance *in,
@@ -415,14 +417,14 @@ finish_owner(struct conf_parser *p, struct conf_instance *in,
 	char r[CONF_REPR_MAX];
 
 	if (pi->seen[CONF_IK_PRIORITY].line == 0 &&
-	    in->init_state == CONF_STATE_MASTER) {
-		in->priority = 255;
+	    in->init_state == CONF_STATE_MASTER)
 		conf_pwarn_at(p, st->file, st->line, "vrrp_instance %s: state "
-		    "MASTER without priority: priority 255, the address owner "
-		    "(as keepalived does)", CONF_REPR(r, in->name));
-	} else if (st->line == 0 && in->priority == 255) {
+		    "MASTER without priority: keepalived would make it the "
+		    "address owner (255), whose health checks change nothing; "
+		    "vipd uses 100 (give the priority you mean)",
+		    CONF_REPR(r, in->name));
+	else if (st->line == 0 && in->priority == 255)
 		in->init_state = CONF_STATE_MASTER;
-	}
 }
 
 /* keepalived 2.2.7 drops these combinations with a warning; so do we. */

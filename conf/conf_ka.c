@@ -89,7 +89,7 @@ static const struct ka_kw ka_table[] = {
 	{ "static_track_group", T, KA_YET, "track groups" },
 	{ "garp_group", T, KA_YET, GARPX },
 	{ "interface_up_down_delays", T, KA_YET, "interface up/down delays" },
-	/* vrrp_script & co: h-scripts' keywords replace these entries. */
+	/* Keyword-table entries, once vipd has them, take precedence. */
 	{ "vrrp_script", T, KA_SAY, SCRIPTS },
 	{ "track_script", I, KA_SAY, SCRIPTS },
 	{ "vrrp_track_file", T, KA_YET, "track files" },

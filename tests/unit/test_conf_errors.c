@@ -104,13 +104,18 @@ static void test_warn_preempt(void **state)
 	conf_free(inst_ok("priority 255\ndefault_checks off"));
 	/* the preempt_delay 0 of a canonical print is no warning */
 	conf_free(inst_ok("state MASTER\npriority 100\npreempt_delay 0"));
-	/* A MASTER without priority is the address owner, as keepalived. */
+	/*
+	 * keepalived makes a MASTER without priority the address owner,
+	 * whose checks change nothing: vipd keeps 100 and says so.
+	 */
 	s = inst("state MASTER");
 	c = parse_expect(s, "t.conf:7: warning: vrrp_instance VI_1: state "
-			 "MASTER without priority: priority 255, the address "
-			 "owner (as keepalived does)\n");
+			 "MASTER without priority: keepalived would make it "
+			 "the address owner (255), whose health checks change "
+			 "nothing; vipd uses 100 (give the priority you "
+			 "mean)\n");
 	free(s);
-	assert_int_equal(c->instances[0].priority, 255);
+	assert_int_equal(c->instances[0].priority, 100);
 	assert_round_trip(c);
 	conf_free(c);
 }
@@ -448,14 +453,14 @@ static void test_err_unknown(void **state)
 		"not read from a file)\n"
 		"t.conf:22: \"virtual_ipaddress\" is not valid in top level "
 		"(it belongs in vrrp_instance)\n"
-		"t.conf:31: \"mcast_dst_ip\" is not supported: vipd uses the "
-		"VRRP groups 224.0.0.18 and ff02::12 (or unicast_peer)\n"
-		"t.conf:32: \"old_unicast_checksum\" (old unicast checksums) is "
-		"not supported by vipd\n"
-		"t.conf:33: \"no_accept\" is not supported: mail needs "
-		"Accept_Mode (vipd always accepts traffic to the VIP)\n"
-		"t.conf:34: notify_master: \"bin/x\" does not start with an "
-		"absolute path\n"
+		"t.conf:31: \"mcast_dst_ip\" (VRRP groups other than "
+		"224.0.0.18 and ff02::12) is not supported yet by vipd\n"
+		"t.conf:32: \"old_unicast_checksum\" (keepalived's pre-1.3.6 "
+		"unicast checksum) is not supported yet by vipd\n"
+		"t.conf:33: \"no_accept\" is refused: mail needs the VIP to "
+		"accept traffic (vipd always runs in Accept_Mode)\n"
+		"t.conf:34: notify_master: \"bin/x\" is a relative path (give "
+		"an absolute one, or a bare name to look up on PATH)\n"
 		"t.conf:36: \"use_vmac\" (virtual MAC interfaces) is not "
 		"supported yet by vipd\n"
 		"t.conf:37: \"router_id\" is not valid in vrrp_instance (it "
