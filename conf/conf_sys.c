@@ -150,8 +150,10 @@ kw_fifo_script(struct conf_parser *p, const struct conf_stmt *st)
 	}
 	if ((st->argc > 2 && conf_val_name(p, kw, st->argv[2], f->script_user,
 	    sizeof(f->script_user)) < 0) || (st->argc > 3 && conf_val_name(p,
-	    kw, st->argv[3], f->script_group, sizeof(f->script_group)) < 0))
+	    kw, st->argv[3], f->script_group, sizeof(f->script_group)) < 0)) {
+		f->script_user[0] = f->script_group[0] = '\0';
 		return;
+	}
 	memcpy(f->script, s, strlen(s) + 1);
 }
 
@@ -277,12 +279,14 @@ conf_sys_kw_notify(struct conf_parser *p, const struct conf_stmt *st)
 		    CONF_REPR(r, st->argv[1]));
 		return 0;
 	}
+	pi->notify_at[k] = (struct conf_where){ p->file, st->line };
 	if (st->argc > 2 && (conf_val_name(p, kw, st->argv[2],
 	    pi->notify_user[k], CONF_NAME_MAX) < 0 || (st->argc > 3 &&
 	    conf_val_name(p, kw, st->argv[3], pi->notify_group[k],
-	    CONF_NAME_MAX) < 0)))
+	    CONF_NAME_MAX) < 0))) {
+		pi->notify_user[k][0] = pi->notify_group[k][0] = '\0';
 		return 0;
-	pi->notify_at[k] = (struct conf_where){ p->file, st->line };
+	}
 	if ((*dsts[k] = strdup(st->argv[1])) == NULL)
 		conf_perr(p, "out of memory");
 	return 0;
