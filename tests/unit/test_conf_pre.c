@@ -241,6 +241,10 @@ static void test_vocabulary(void **state)
 	conf_free(c);
 	conf_free(parse_expect("global_defs {\n vrrp_strict\n}\n"
 			       VI(" accept\n priority 100\n"), ""));
+	/* A bad group after a notify command leaves nothing half set. */
+	conf_free(parse_expect(VI(" notify_master /bin/x root g\xff\n"),
+			       "t.conf:7: notify_master: \"g\\xff\" is not "
+			       "valid UTF-8\n"));
 	conf_free(parse_expect("vrrp_instance \"A\xff\" {\n}\n",
 			       "t.conf:1: vrrp_instance: \"A\\xff\" is not "
 			       "valid UTF-8\n"));
