@@ -56,10 +56,21 @@ lex_word(struct conf_lexer *lx, char *buf, size_t cap, size_t *lenp)
 		c = (unsigned char)*lx->p;
 		if (!quoted && ends_word(lx, c))
 			break;
+		/* keepalived: '#' or '!' outside quotes ends the line... */
+		if (!quoted && (c == '#' || c == '!')) {
+			lx->p = lx->end;
+			break;
+		}
 		lx->p++;
-		if (c == '"')
+		/* ...unless a backslash escapes it (the backslash goes). */
+		if (!quoted && c == '\\' && lx->p < lx->end &&
+		    (*lx->p == '#' || *lx->p == '!')) {
+			c = (unsigned char)*lx->p++;
+		} else if (c == '"') {
 			quoted = !quoted;
-		else if (is_bad(c) && lx->err == NULL)
+			continue;
+		}
+		if (is_bad(c) && lx->err == NULL)
 			lx->err = "invalid control character";
 		else if (n == max && lx->err == NULL)
 			lx->err = "word longer than 1024 bytes";
@@ -103,11 +114,12 @@ conf_lex_needs_quote(const char *s, size_t len)
 	size_t i;
 	unsigned char c;
 
-	if (len == 0 || s[0] == '#' || s[0] == '!')
+	if (len == 0)
 		return 1;
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (is_space(c) || c == '{' || c == '}' || c == '"')
+		if (is_space(c) || c == '{' || c == '}' || c == '"' ||
+		    c == '#' || c == '!')
 			return 1;
 	}
 	return 0;

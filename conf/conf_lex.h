@@ -37,10 +37,12 @@ void conf_lex_init(struct conf_lexer *lx, const char *line, size_t len);
 
 /*
  * Next token.  Words are whitespace-separated; "{" and "}" are tokens even
- * when glued to a word; "#" or "!" where a token starts comments out the rest
- * of the line.  Within a word, "..." quotes whitespace, braces and comment
- * characters; there are no escapes (keepalived 2.2.7 has none either), so a
- * word cannot hold '"'.  Raw control characters other than tabs are errors.
+ * when glued to a word; "#" or "!" outside quotes, anywhere in a word too,
+ * comments out the rest of the line, as keepalived 2.2.7's decomment() does,
+ * unless a backslash precedes it (then the backslash is dropped).  Within a
+ * word, "..." quotes whitespace, braces and comment characters; there are no
+ * other escapes, so a word cannot hold '"'.  Raw control characters other
+ * than tabs are errors.
  *
  * @buf: receives a word, NUL-terminated, of @cap >= CONF_TOKEN_MAX + 1 bytes.
  * @lenp: the word's length.

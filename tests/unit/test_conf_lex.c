@@ -57,7 +57,11 @@ static void test_lex_words(void **state)
 	LEX("a # comment { }", "w:a");
 	LEX("a ! comment", "w:a");
 	LEX("# whole line", "");
-	LEX("a#b c!d", "w:a#b w:c!d");
+	/* keepalived: a comment starts anywhere outside quotes... */
+	LEX("a#b c!d", "w:a");
+	LEX("pass!word", "w:pass");
+	/* ...unless escaped with a backslash, which goes. */
+	LEX("a\\#b c\\!d e\\f", "w:a#b w:c!d w:e\\f");
 	LEX("a {# comment", "w:a o");
 	LEX("\xc3\xa9t\xc3\xa9", "w:\xc3\xa9t\xc3\xa9");
 }
@@ -69,7 +73,7 @@ static void test_lex_quotes(void **state)
 	LEX("\"a b\"", "w:a b");
 	LEX("ab\" c d \"ef", "w:ab c d ef");
 	LEX("\"{ # }\" x", "w:{ # } w:x");
-	LEX("\"!x\"!", "w:!x!");
+	LEX("\"!x\"!", "w:!x");
 	LEX("\"\" x", "w: w:x");
 	LEX("\"a\tb\"", "w:a\tb");
 	LEX("'a b'", "w:'a w:b'");
@@ -152,7 +156,7 @@ static void test_lex_print_word(void **state)
 {
 	(void)state;
 	PW("eth0", "eth0");
-	PW("a#b", "a#b");
+	PW("a#b", "\"a#b\"");
 	PW("", "\"\"");
 	PW("#x", "\"#x\"");
 	PW("!x", "\"!x\"");

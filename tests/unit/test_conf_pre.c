@@ -132,7 +132,8 @@ static void test_definitions(void **state)
 			       "keepalived warns and runs it moving nothing, vipd leaves the "
 			       "instance out\n"));
 	/* Predefined names; $_RANDOM is refused. */
-	c = parse_expect("global_defs {\n router_id a${_HASH}b${_BANG}\n}\n"
+	/* Substituted '#' still starts a comment outside quotes. */
+	c = parse_expect("global_defs {\n router_id \"a${_HASH}b${_BANG}\"\n}\n"
 			 VI(""), "");
 	assert_string_equal(c->router_id, "a#b!");
 	conf_free(c);
