@@ -23,24 +23,30 @@
 #include "lib/cred.h"
 #include "agent/vipd.h"
 
+/* -i ID, else keepalived's default: the host name up to its first dot. */
+static void
+config_id(const struct vipd_options *o, char *buf, size_t len)
+{
+	struct utsname u;
+
+	if (o->config_id != NULL)
+		snprintf(buf, len, "%s", o->config_id);
+	else if (uname(&u) == 0)
+		snprintf(buf, len, "%.*s", (int)strcspn(u.nodename, "."),
+		    u.nodename);
+	else
+		buf[0] = '\0';
+}
+
 /* Load the configuration, printing every error and warning. */
 static struct conf *
-load_conf(const char *path, const struct vipd_options *o)
+load_conf(const char *path, const struct conf_load_opts *lo)
 {
-	struct conf_load_opts lo = { o->config_id, o->all_config };
 	struct conf_diag d = { 0 };
-	struct utsname u;
 	struct conf *c;
-	char host[sizeof(u.nodename)];
 	size_t i;
 
-	/* keepalived's config id defaults to the host name up to its dot. */
-	if (lo.config_id == NULL && uname(&u) == 0) {
-		snprintf(host, sizeof(host), "%.*s",
-		    (int)strcspn(u.nodename, "."), u.nodename);
-		lo.config_id = host;
-	}
-	c = conf_load_with(path, &lo, &d);
+	c = conf_load_with(path, lo, &d);
 	for (i = 0; i < d.nmsgs; i++)
 		fprintf(stderr, "%s\n", d.msgs[i].text);
 	if (c == NULL && d.nerrors == 0)
@@ -153,7 +159,11 @@ main(int argc, char **argv)
 		fprintf(stdout, "vipd: %s: %s\n", o.test_log, strerror(errno));
 		return 1;
 	}
-	if ((conf = load_conf(o.conf, &o)) == NULL)
+	/* Kept in v: a reload reads the file the same way. */
+	config_id(&o, v.config_id, sizeof(v.config_id));
+	v.load_opts.config_id = v.config_id[0] != '\0' ? v.config_id : NULL;
+	v.load_opts.all_config = o.all_config;
+	if ((conf = load_conf(o.conf, &v.load_opts)) == NULL)
 		return 1;
 	if (o.test) {
 		int bad = check_script_user(o.conf, conf) |

@@ -52,8 +52,8 @@ usage(FILE *out)
 	    "  -m, --core-dump            allow a core dump on a crash\n"
 	    "  -p, --pid FILE             pid file (default %s)\n"
 	    "  -s, --socket PATH          control socket (default %s)\n"
-	    "      --signum=NAME          print the number of signal STOP or "
-	    "RELOAD\n"
+	    "      --signum=NAME          print the number of signal STOP, "
+	    "RELOAD, DATA or STATS\n"
 	    "  -v, --version              print the version and exit\n"
 	    "  -h, --help                 this text\n"
 	    "The other options of keepalived 2.2.7 are accepted with a "
@@ -70,10 +70,13 @@ vipd_options_signum(const char *name, const char **why)
 		return SIGTERM;
 	if (!strcmp(name, "RELOAD"))
 		return SIGHUP;
-	if (!strcmp(name, "DATA") || !strcmp(name, "STATS") ||
-	    !strcmp(name, "STATS_CLEAR") || !strcmp(name, "JSON"))
-		*why = "vipd has no signal for it; vipctl status (--json) "
-		    "gives the data";
+	if (!strcmp(name, "DATA"))
+		return SIGUSR1;		/* vipd.data, as keepalived.data */
+	if (!strcmp(name, "STATS"))
+		return SIGUSR2;		/* vipd.stats */
+	if (!strcmp(name, "STATS_CLEAR") || !strcmp(name, "JSON"))
+		*why = "vipd has no signal for it; vipctl status --json gives "
+		    "the data";
 	else
 		*why = "unknown sigfunc";
 	return -1;

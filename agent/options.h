@@ -35,7 +35,8 @@ void vipd_options_parse(int argc, char **argv, struct vipd_options *o);
 
 /*
  * The number keepalived 2.2.7's --signum=NAME prints, for the signals vipd
- * handles (STOP, RELOAD); -1 with *@why set for the others.  Pure.
+ * handles (STOP, RELOAD, DATA, STATS); -1 with *@why set for the others.
+ * Pure.
  */
 int vipd_options_signum(const char *name, const char **why);
 

@@ -195,7 +195,7 @@ plan_load(struct vipd *v, struct plan *p)
 	const char *why;
 	size_t i;
 
-	p->conf = conf_load(v->conf_path, &d);
+	p->conf = conf_load_with(v->conf_path, &v->load_opts, &d);
 	for (i = 0; i < d.nmsgs; i++) {
 		log_warnx("%s", d.msgs[i].text);
 		report_add(p, d.msgs[i].severity == CONF_SEV_ERROR ? "errors" :

@@ -32,6 +32,18 @@ apply_lock(const struct conf *c)
 #ifdef VIPD_ASAN
 	log_info("memory not locked: this is an AddressSanitizer build");
 #else
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+	/*
+	 * With MCL_FUTURE every later allocation is locked too: once the
+	 * capabilities are dropped (privs.c), RLIMIT_MEMLOCK would make
+	 * them fail.  Lift it while we may.
+	 */
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
+		log_warn("RLIMIT_MEMLOCK: memory not locked (allocations would "
+		    "fail once it is reached)");
+		return;
+	}
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 		log_warn("mlockall: vipd's memory stays swappable (adverts may "
 		    "be late when the host swaps)");

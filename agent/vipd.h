@@ -188,6 +188,8 @@ struct vipd {
 	struct timespec started_at;
 	/* The configuration file, and when it was last loaded (status). */
 	char conf_path[CONF_PATH_MAX];
+	char config_id[256];		/* -i, else the host name */
+	struct conf_load_opts load_opts;	/* how conf_path is read */
 	struct timespec loaded_at;
 	uint64_t reloads, reloads_failed;
 	char dump_dir[CONF_PATH_MAX];	/* SIGUSR1/SIGUSR2 dumps go here */

@@ -318,7 +318,7 @@ def test_keepalived_option_refused(tmp_path, opt):
     assert REFUSED[opt] in lines[0], (opt, r.stderr)
 
 
-@pytest.mark.parametrize("name", ["STOP", "RELOAD"])
+@pytest.mark.parametrize("name", ["STOP", "RELOAD", "DATA", "STATS"])
 def test_signum_as_keepalived(name):
     k = subprocess.run(["keepalived", "--signum=" + name], capture_output=True, text=True)
     v = subprocess.run([vipd_bin(), "--signum=" + name], capture_output=True, text=True)
@@ -326,7 +326,7 @@ def test_signum_as_keepalived(name):
     assert v.stdout == k.stdout, (k.stdout, v.stdout)
 
 
-@pytest.mark.parametrize("name", ["DATA", "STATS", "JSON", "NOPE"])
+@pytest.mark.parametrize("name", ["STATS_CLEAR", "JSON", "NOPE"])
 def test_signum_refused(name):
     v = subprocess.run([vipd_bin(), "--signum=" + name], capture_output=True, text=True)
     assert v.returncode == 1 and v.stdout == "" and name in v.stderr, v
@@ -431,3 +431,16 @@ def test_notify_fifo_script(make_lab):
                                              'INSTANCE "VI_1" MASTER 100']
     assert lab.stop_agent("h1") == 0
     assert not os.path.exists(fifo)
+
+
+def test_reload_keeps_config_id(make_lab):
+    """A reload reads "@ID" lines with the same -i as the start did."""
+    lab = make_lab(1)
+    text = vrrp_conf("h1", 100, 0.1).replace("    priority 100",
+                                             "@mx1 priority 150\n@^mx1 priority 50")
+    lab.start_vipd("h1", text, extra_args=["-i", "mx1"])
+    assert lab.wait_states({"h1": "MASTER"}, 5)
+    assert lab.instance("h1")["effective_priority"] == 150
+    r = lab.vipctl("h1", "reload", check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert lab.instance("h1")["effective_priority"] == 150
