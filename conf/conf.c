@@ -93,7 +93,9 @@ seen_table(struct conf_parser *p, enum conf_blk b)
 		return p->pinst[n - 1].seen;
 	if (b == CONF_BLK_AUTH && n > 0)
 		return p->pinst[n - 1].seen_auth;
-	if ((b == CONF_BLK_SMTP_CHECK || b == CONF_BLK_POSTFIX_CHECK) && nc > 0)
+	if ((b == CONF_BLK_SMTP_CHECK || b == CONF_BLK_POSTFIX_CHECK ||
+	    b == CONF_BLK_SCRIPT || b == CONF_BLK_FILE ||
+	    b == CONF_BLK_PROCESS) && nc > 0)
 		return p->pcheck[nc - 1].seen;
 	return NULL;
 }
@@ -442,6 +444,7 @@ finish(struct conf_parser *p, const char *file)
 		finish_instance(p, &p->conf->instances[i], &p->pinst[i]);
 	finish_unique(p);
 	conf_checks_finish(p);
+	conf_track_finish(p);
 	if (p->conf->ninstances == 0 && p->nerrors == 0)
 		conf_pwarn_at(p, file, 0, "no vrrp_instance defined");
 }
@@ -470,8 +473,10 @@ conf_parser_done(struct conf_parser *p, const char *file)
 
 	if (!p->stop)
 		finish(p, file);
-	for (i = 0; i < p->conf->ninstances; i++)
+	for (i = 0; i < p->conf->ninstances; i++) {
 		free(p->pinst[i].ptracks);
+		free(p->pinst[i].xtracks);
+	}
 	free(p->pinst);
 	free(p->pcheck);
 	if (p->nerrors > 0) {

@@ -242,6 +242,12 @@ kw_table(enum conf_blk b)
 		return conf_kw_smtp_check;
 	case CONF_BLK_POSTFIX_CHECK:
 		return conf_kw_postfix_check;
+	case CONF_BLK_SCRIPT:
+		return conf_kw_script;
+	case CONF_BLK_FILE:
+		return conf_kw_file;
+	case CONF_BLK_PROCESS:
+		return conf_kw_process;
 	default:
 		return NULL;
 	}
@@ -261,6 +267,12 @@ conf_kw_blk_name(enum conf_blk b)
 		[CONF_BLK_PEERS] = "unicast_peer",
 		[CONF_BLK_TRACK_IF] = "track_interface",
 		[CONF_BLK_TRACK_CHECK] = "track_check",
+		[CONF_BLK_SCRIPT] = "vrrp_script",
+		[CONF_BLK_FILE] = "track_file",
+		[CONF_BLK_PROCESS] = "vrrp_track_process",
+		[CONF_BLK_TRACK_SCRIPT] = "track_script",
+		[CONF_BLK_TRACK_FILE] = "track_file",
+		[CONF_BLK_TRACK_PROCESS] = "track_process",
 	};
 
 	return b > CONF_BLK_NONE && b < CONF_BLK_COUNT ? names[b] : "?";
@@ -318,6 +330,11 @@ conf_kw_list_line(struct conf_parser *p, enum conf_blk b,
 	case CONF_BLK_TRACK_CHECK:
 		conf_checks_track_line(p, st);
 		break;
+	case CONF_BLK_TRACK_SCRIPT:
+	case CONF_BLK_TRACK_FILE:
+	case CONF_BLK_TRACK_PROCESS:
+		conf_track_line(p, b, st);
+		break;
 	default:
 		break;
 	}
@@ -351,8 +368,6 @@ struct ka_kw {
 
 #define EMAIL	"vipd does not send email alerts (use notify scripts)"
 #define SNMP	"vipd has no SNMP support (see vipctl(8) for status)"
-#define SCRIPTS	"vrrp_script/track_script are not supported; vipd checks " \
-	"Postfix itself (see smtp_check and postfix_check in vipd.conf(5))"
 #define STRICT	"it makes the VIP unreachable for mail (no Accept_Mode)"
 #define VMAC	"vipd moves the address, see vipd.conf(5)"
 #define MCAST	"vipd uses the VRRP groups 224.0.0.18 and ff02::12 (or " \
@@ -382,8 +397,6 @@ static const struct ka_kw ka_table[] = {
 	{ "snmp_socket", KA_G, KA_WARN, SNMP },
 	{ "lvs_id", KA_G, KA_WARN, "an LVS setting, vipd has no use for it" },
 	{ "debug", KA_I, KA_WARN, "use vipd -D for detailed logs" },
-	{ "vrrp_script", KA_T, KA_SAY, SCRIPTS },
-	{ "track_script", KA_I, KA_SAY, SCRIPTS },
 	{ "vrrp_strict", KA_G, KA_REASON, STRICT },
 	{ "strict_mode", KA_I, KA_REASON, STRICT },
 	{ "no_accept", KA_I, KA_REASON, "mail needs Accept_Mode (vipd always "
@@ -409,10 +422,6 @@ static const struct ka_kw ka_table[] = {
 	{ "lvs_timeouts", KA_G, KA_REFUSE, "LVS" },
 	{ "lvs_flush", KA_G, KA_REFUSE, "LVS" },
 	{ "vrrp_sync_group", KA_T, KA_REFUSE, "sync groups" },
-	{ "vrrp_track_file", KA_T, KA_REFUSE, "track files" },
-	{ "track_file", KA_T | KA_I, KA_REFUSE, "track files" },
-	{ "vrrp_track_process", KA_T, KA_REFUSE, "process tracking" },
-	{ "track_process", KA_T | KA_I, KA_REFUSE, "process tracking" },
 	{ "track_bfd", KA_I, KA_REFUSE, "BFD" },
 	{ "bfd_instance", KA_T, KA_REFUSE, "BFD" },
 	{ "track_src_ip", KA_I, KA_REFUSE, "tracking" },
@@ -511,7 +520,8 @@ conf_kw_unknown(struct conf_parser *p, enum conf_blk b, const char *kw)
 {
 	static const enum conf_blk blks[] = { CONF_BLK_TOP, CONF_BLK_GLOBAL,
 	    CONF_BLK_INSTANCE, CONF_BLK_AUTH, CONF_BLK_SMTP_CHECK,
-	    CONF_BLK_POSTFIX_CHECK };
+	    CONF_BLK_POSTFIX_CHECK, CONF_BLK_SCRIPT, CONF_BLK_FILE,
+	    CONF_BLK_PROCESS };
 	const struct ka_kw *ka = ka_find(b, kw);
 	char r[CONF_REPR_MAX];
 	size_t i, idx;
