@@ -15,6 +15,8 @@
 #include "ctl/ctl_proto.h"
 #include "agent/daemon.h"
 #include "agent/privs.h"
+#include "agent/trackers.h"
+#include "lib/cmdline.h"
 #include "lib/log.h"
 #include "lib/cred.h"
 #include "agent/vipd.h"
@@ -151,6 +153,34 @@ check_script_user(const char *path, const struct conf *conf)
 	return 0;
 }
 
+/*
+ * A vrrp_script that cannot run (not found, not executable, unsafe under
+ * enable_script_security) is said now; vipd would run with it failing.
+ */
+static void
+check_scripts(const struct conf *conf)
+{
+	const struct conf_check *c;
+	struct cred cred;
+	char why[512], **argv;
+	size_t i;
+
+	for (i = 0; i < conf->nchecks; i++) {
+		c = &conf->checks[i];
+		if (c->type != CONF_CHECK_SCRIPT)
+			continue;
+		if (vipd_script_prepare(conf, c, &argv, &cred, why,
+		    sizeof(why)) < 0) {
+			fprintf(stderr, "%s:%d: warning: vrrp_script %s: %s; "
+			    "the check will count as failing\n", c->file,
+			    c->line, c->name, why);
+			continue;
+		}
+		cmdline_free(argv);
+		cred_free(&cred);
+	}
+}
+
 /* An exclusive lock on the pid file keeps a second vipd out. */
 static int
 pidfile_open(const char *path)
@@ -191,6 +221,8 @@ main(int argc, char **argv)
 		return 1;
 	if (o.test) {
 		int bad = check_script_user(o.conf, conf);
+
+		check_scripts(conf);
 
 		if (o.detail && !bad)
 			conf_print(stdout, conf);
