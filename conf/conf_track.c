@@ -437,6 +437,14 @@ conf_track_line(struct conf_parser *p, enum conf_blk b,
 
 /* Validation ----------------------------------------------------------- */
 
+/* Whether the block's first keyword (script, file, process) was given,
+ * even with a bad value already reported. */
+static bool
+given(const struct conf_parser *p, const struct conf_check *ch)
+{
+	return p->pcheck[ch - p->conf->checks].seen[0].line != 0;
+}
+
 static void
 finish_check(struct conf_parser *p, struct conf_check *ch)
 {
@@ -446,21 +454,21 @@ finish_check(struct conf_parser *p, struct conf_check *ch)
 	CONF_REPR(r, ch->name);
 	switch (ch->type) {
 	case CONF_CHECK_SCRIPT:
-		if (ch->script.cmd[0] == '\0')
+		if (!given(p, ch))
 			conf_perr_at(p, ch->file, ch->line, "vrrp_script %s: "
 			    "missing required keyword \"script\"", r);
 		if (ch->timeout_us == 0)	/* keepalived: the interval */
 			ch->timeout_us = ch->interval_us;
 		break;
 	case CONF_CHECK_FILE:
-		if (ch->tfile.path[0] == '\0')
+		if (!given(p, ch))
 			conf_perr_at(p, ch->file, ch->line, "track_file %s: "
 			    "missing required keyword \"file\"", r);
 		ch->interval_us = 0;
 		ch->rise = ch->fall = 1;
 		break;
 	case CONF_CHECK_PROCESS:
-		if (pr->name[0] == '\0')
+		if (!given(p, ch))
 			conf_perr_at(p, ch->file, ch->line, "vrrp_track_process "
 			    "%s: missing required keyword \"process\"", r);
 		if (pr->quorum_max == 0)

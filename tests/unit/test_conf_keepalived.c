@@ -344,15 +344,13 @@ static void test_keepalived_words(void **state)
 		   "unicast_src_ip, which sets the same source address\n"
 		   "t.conf:16: \"skip_check_adv_addr\" is not supported: use "
 		   "vrrp_skip_check_adv_addr in global_defs\n"
-		   "t.conf:17: vrrp_script/track_script are not supported; vipd "
-		   "checks Postfix itself (see smtp_check and postfix_check in "
-		   "vipd.conf(5))\n"
 		   "t.conf:20: \"no_accept\" is not supported: mail needs "
 		   "Accept_Mode (vipd always accepts traffic to the VIP)\n"
 		   "t.conf:21: \"old_unicast_checksum\" (old unicast checksums) "
 		   "is not supported by vipd\n"
 		   "t.conf:22: \"garp_extra_if\" (GARP on extra interfaces) is "
-		   "not supported by vipd\n");
+		   "not supported by vipd\n"
+		   "t.conf:18: track_script: no vrrp_script named \"chk\"\n");
 	/* the decision table is per block */
 	top_expect("global_defs {\n debug 1\n}\n", "lvs_id x",
 		   "t.conf:2: unknown keyword \"debug\" in global_defs\n"
