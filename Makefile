@@ -55,6 +55,10 @@ TEST_ctl_reload_SRCS := ctl/ctl_proto.c vipctl/print.c
 TEST_loop_SRCS := lib/loop.c
 TEST_gate_SRCS := healthcheck/gate.c
 TEST_cmdline_SRCS := lib/cmdline.c
+TEST_trackers_SRCS := healthcheck/script.c healthcheck/trackfile.c \
+                      healthcheck/proc.c healthcheck/gate.c lib/cmdline.c \
+                      lib/cred.c lib/spawn.c lib/loop.c
+TEST_script_run_SRCS := $(TEST_trackers_SRCS)
 TEST_notify_SRCS  := agent/notify.c lib/spawn.c lib/cred.c \
                      lib/cmdline.c lib/loop.c lib/log.c
 TEST_notify_user_SRCS := $(TEST_notify_SRCS)

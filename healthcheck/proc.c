@@ -104,19 +104,27 @@ bool
 hc_proc_match(const struct hc_proc_spec *s, const char *comm,
     const char *cmdline, size_t cmdlen)
 {
-	const char *w, *end = cmdline + cmdlen, *p = s->params;
+	char buf[CMDLINE_MAX + 1];
+	const char *w, *end, *p = s->params;
 	unsigned i;
 
 	if (!s->full_command)
 		return strncmp(s->name, comm, COMM_LEN) == 0 &&
 		    (strlen(s->name) <= COMM_LEN || strlen(comm) == COMM_LEN);
-	/* cmdline: NUL-terminated words; the last may lack its NUL. */
-	if (cmdlen == 0 || memchr(cmdline, '\0', cmdlen) == NULL ||
-	    strcmp(cmdline, s->name) != 0)
+	/* cmdline: NUL-separated words; the last may lack its NUL. */
+	if (cmdlen == 0)
 		return false;
-	w = cmdline + strlen(cmdline) + 1;
+	if (cmdlen > CMDLINE_MAX)
+		cmdlen = CMDLINE_MAX;
+	memcpy(buf, cmdline, cmdlen);
+	if (buf[cmdlen - 1] != '\0')
+		buf[cmdlen++] = '\0';
+	end = buf + cmdlen;
+	if (strcmp(buf, s->name) != 0)
+		return false;
+	w = buf + strlen(buf) + 1;
 	for (i = 0; i < s->nparams; i++, p += strlen(p) + 1) {
-		if (w >= end || memchr(w, '\0', (size_t)(end - w)) == NULL)
+		if (w >= end)
 			return false;
 		if (!param_eq(p, w, s->match == HC_PROC_MATCH_INITIAL &&
 		    i + 1 == s->nparams))
