@@ -192,8 +192,9 @@ vipd_proc_setup(struct vipd_check *ck)
 	ck->proc = hc_proc_start(ck->vipd->loop, s, proc_cb, ck);
 	if (ck->proc == NULL) {
 		snprintf(why, sizeof(why), "process events: %s%s",
-		    strerror(errno), errno == EPROTONOSUPPORT ? " (no proc "
-		    "connector: kernel without CONFIG_PROC_EVENTS?)" : "");
+		    strerror(errno), errno == ECONNREFUSED ? " (no proc "
+		    "connector reachable: kernel without CONFIG_PROC_EVENTS, "
+		    "or a network namespace vipd cannot leave)" : "");
 		script_broken(ck, why);
 	}
 	return 0;

@@ -336,38 +336,56 @@ on_events(int fd, uint32_t events, void *arg)
 }
 
 /*
- * The proc connector lives in the initial network namespace only; a vipd
- * in another one (a lab, a container sharing the host's pids) opens its
- * socket there.
+ * The proc connector's kernel socket lives in the initial network
+ * namespace only (elsewhere, talking to it is ECONNREFUSED); a vipd in
+ * another one (ip netns exec, a container sharing the host's pids) opens
+ * its socket in that of init, or else of the first ancestor it may enter.
  */
 static struct mnl_socket *
-open_connector(void)
+open_in_netns(int self, pid_t pid)
 {
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_CONNECTOR,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC);
-	int self, init, e;
+	struct mnl_socket *nl = NULL;
+	char path[64];
+	int ns, e;
 
-	if (nl != NULL || errno != EPROTONOSUPPORT)
-		return nl;
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	init = open("/proc/1/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self >= 0 && init >= 0 && setns(init, CLONE_NEWNET) == 0) {
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if ((ns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	if (setns(ns, CLONE_NEWNET) == 0) {
 		nl = mnl_socket_open2(NETLINK_CONNECTOR, SOCK_NONBLOCK |
 		    SOCK_CLOEXEC);
 		e = errno;
 		if (setns(self, CLONE_NEWNET) < 0)
 			abort();	/* we would run in the wrong namespace */
 		errno = e;
-	} else {
-		errno = EPROTONOSUPPORT;
 	}
 	e = errno;
-	if (self >= 0)
-		close(self);
-	if (init >= 0)
-		close(init);
+	close(ns);
 	errno = e;
 	return nl;
+}
+
+/* The parent of pid, from /proc/PID/stat; 0 if unknown. */
+static pid_t
+parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+	long pp = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 1, " %*c %ld",
+	    &pp) != 1)
+		return 0;
+	return (pid_t)pp;
 }
 
 static int
@@ -391,6 +409,53 @@ listen_events(struct mnl_socket *nl)
 	return mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0 ? -1 : 0;
 }
 
+static int
+subscribe(struct mnl_socket *nl)
+{
+	if (mnl_socket_bind(nl, CN_IDX_PROC, MNL_SOCKET_AUTOPID) < 0)
+		return -1;
+	return listen_events(nl);
+}
+
+/* Subscribed; -1 with errno, ECONNREFUSED: no connector there. */
+static struct mnl_socket *
+try_subscribe(struct mnl_socket *nl)
+{
+	int e;
+
+	if (nl == NULL || subscribe(nl) == 0)
+		return nl;
+	e = errno;
+	mnl_socket_close(nl);
+	errno = e;
+	return NULL;
+}
+
+/* Here, or where init or an ancestor lives when here has no connector. */
+static struct mnl_socket *
+open_connector(void)
+{
+	struct mnl_socket *nl;
+	pid_t pid = getppid();
+	int self, i;
+
+	nl = try_subscribe(mnl_socket_open2(NETLINK_CONNECTOR,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC));
+	if (nl != NULL || errno != ECONNREFUSED)
+		return nl;
+	if ((self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	nl = try_subscribe(open_in_netns(self, 1));
+	for (i = 0; nl == NULL && pid > 1 && i < 32; i++) {
+		nl = try_subscribe(open_in_netns(self, pid));
+		pid = parent_of(pid);
+	}
+	close(self);
+	if (nl == NULL)
+		errno = ECONNREFUSED;
+	return nl;
+}
+
 struct hc_proc *
 hc_proc_start(struct loop *l, const struct hc_proc_spec *spec, hc_proc_cb cb,
     void *arg)
@@ -407,8 +472,6 @@ hc_proc_start(struct loop *l, const struct hc_proc_spec *spec, hc_proc_cb cb,
 	loop_timer_init(&t->delay, on_delay, t);
 	/* Listen first, then scan: no process slips between the two. */
 	if ((t->nl = open_connector()) == NULL ||
-	    mnl_socket_bind(t->nl, CN_IDX_PROC, MNL_SOCKET_AUTOPID) < 0 ||
-	    listen_events(t->nl) < 0 ||
 	    loop_add_fd(l, mnl_socket_get_fd(t->nl), EPOLLIN, on_events,
 	    t) < 0) {
 		e = errno;
