@@ -579,10 +579,14 @@ vipd_health_json(const struct vipd_instance *inst)
 	json_t *checks = json_array();
 	size_t k;
 
-	for (k = 0; k < c->ntracks; k++)
-		json_array_append_new(checks, check_json(
-		    inst->vipd->checks[c->tracks[k].check],
-		    c->tracks[k].weight));
+	for (k = 0; k < c->ntracks; k++) {
+		json_t *o = check_json(inst->vipd->checks[c->tracks[k].check],
+		    c->tracks[k].weight);
+
+		if (o != NULL && c->tracks[k].reverse)
+			json_object_set_new(o, "reverse", json_true());
+		json_array_append_new(checks, o);
+	}
 	return json_pack("{s:b,s:b,s:b,s:s?,s:o}",
 	    "ready", inst->health_ready, "maintenance", inst->maintenance,
 	    "strict", c->health_strict,
