@@ -443,7 +443,8 @@ vipd_health_apply(struct vipd_instance *inst, uint64_t now)
 
 	hc_gate_eval(inst->conf->priority, inst->conf->health_strict,
 	    inst->maintenance, g, n, &r);
-	if (r.fault != inst->tracker_fault) {
+	if (r.fault != inst->tracker_fault || (r.fault &&
+	    strcmp(r.fault_name, inst->tracker_fault_name))) {
 		inst->tracker_fault = r.fault;
 		snprintf(inst->tracker_fault_name,
 		    sizeof(inst->tracker_fault_name), "%s",

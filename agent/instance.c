@@ -499,7 +499,7 @@ fault_cause(struct vipd_instance *inst, char *buf, size_t len)
 		snprintf(buf, len, "no VRRP socket on %s", ifp->name);
 	else {
 		if (inst->tracker_fault) {
-			snprintf(buf, len, "tracked %s says FAULT",
+			snprintf(buf, len, "%s is failing (weight 0)",
 			    inst->tracker_fault_name);
 			return buf;
 		}
