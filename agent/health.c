@@ -366,6 +366,7 @@ gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
 		const struct vipd_check *ck =
 		    inst->vipd->checks[c->tracks[k].check];
 
+		memset(&g[n], 0, sizeof(g[n]));
 		g[n].name = ck->conf->name;
 		g[n].known = ck->known;
 		g[n].ok = ck->ok;
@@ -395,6 +396,7 @@ gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
 		if (c->track_ifs[k].weight == 0)
 			continue;
 		ifp = vipd_iface_find(inst->vipd, c->track_ifs[k].name);
+		memset(&g[n], 0, sizeof(g[n]));
 		g[n].name = c->track_ifs[k].name;
 		g[n].known = true;
 		g[n].ok = ifp != NULL && ifp->up;
