@@ -6,9 +6,25 @@
 #include <string.h>
 
 #include "agent/health.h"
+#include "agent/history.h"
 #include "agent/trackers.h"
 #include "lib/cmdline.h"
 #include "lib/cred.h"
+
+/* A tracker's state changed: log it, keep it in the history, re-gate. */
+static void
+changed(struct vipd_check *ck, bool was_known, bool was_ok)
+{
+	if (!was_known || was_ok != ck->ok) {
+		log_info("check %s: %s (%s)", ck->conf->name,
+		    ck->ok ? "passing" : "failing", ck->reason);
+		vipd_history_add(ck->vipd->history, VIPD_EV_CHECK,
+		    ck->conf->name, !was_known ? "unknown" : was_ok ?
+		    "passing" : "failing", ck->ok ? "passing" : "failing",
+		    ck->reason);
+	}
+	vipd_health_check_changed(ck, loop_now());
+}
 
 /* vrrp_script: keepalived's counter instead of verdict()'s rise/fall. */
 static void
@@ -16,8 +32,8 @@ script_cb(bool success, const char *reason, void *arg)
 {
 	struct vipd_check *ck = arg;
 	bool was_known = ck->known, was_ok = ck->ok;
-	int changed = hc_script_state_update(&ck->sstate, success);
 
+	hc_script_state_update(&ck->sstate, success);
 	ck->cls = success ? HC_OK : HC_FAILED;
 	snprintf(ck->reason, sizeof(ck->reason), "%s", reason);
 	clock_gettime(CLOCK_REALTIME, &ck->at);
@@ -26,11 +42,8 @@ script_cb(bool success, const char *reason, void *arg)
 		ck->failures++;
 	ck->known = true;
 	ck->ok = hc_script_state_ok(&ck->sstate);
-	if (changed != 0 || !was_known)
-		log_info("check %s: %s (%s)", ck->conf->name,
-		    ck->ok ? "passing" : "failing", ck->reason);
 	if (!was_known || was_ok != ck->ok)
-		vipd_health_check_changed(ck, loop_now());
+		changed(ck, was_known, was_ok);
 }
 
 /* A script that cannot run is failing from the start, never passing. */
@@ -113,7 +126,7 @@ static void
 file_cb(int64_t value, const char *reason, void *arg)
 {
 	struct vipd_check *ck = arg;
-	bool fault, was_known = ck->known;
+	bool fault, was_known = ck->known, was_ok = ck->ok;
 	int64_t old = ck->fvalue;
 
 	ck->fvalue = value;
@@ -127,8 +140,9 @@ file_cb(int64_t value, const char *reason, void *arg)
 	ck->runs++;
 	if (was_known && old == value)
 		return;
-	log_info("check %s: %s", ck->conf->name, reason);
-	vipd_health_check_changed(ck, loop_now());
+	if (was_known && was_ok == ck->ok)	/* else changed() says it */
+		log_info("check %s: %s", ck->conf->name, reason);
+	changed(ck, was_known, was_ok);
 }
 
 int
@@ -167,9 +181,7 @@ proc_cb(bool ok, size_t count, const char *reason, void *arg)
 		ck->failures++;
 	if (was_known && was_ok == ok)
 		return;
-	log_info("check %s: %s (%s)", ck->conf->name, ok ? "passing" :
-	    "failing", reason);
-	vipd_health_check_changed(ck, loop_now());
+	changed(ck, was_known, was_ok);
 }
 
 int
