@@ -131,16 +131,18 @@ kw_script(struct conf_parser *p, const struct conf_stmt *st)
 	size_t need;
 	int argc;
 
-	if (st->nwords > st->argc) {
-		conf_perr(p, "script: too many words; quote the command");
-		return 0;
-	}
 	if (st->argc == 2) {
 		need = strlen(st->argv[1]);
 		if (need < sizeof(s->cmd))
 			memcpy(s->cmd, st->argv[1], need + 1);
 	} else {
-		need = cmdline_join(st->argv + 1, s->cmd, sizeof(s->cmd));
+		char *words[CONF_ARGS_MAX];	/* NULL-terminated */
+		size_t i;
+
+		for (i = 1; i < st->argc; i++)
+			words[i - 1] = st->argv[i];
+		words[st->argc - 1] = NULL;
+		need = cmdline_join(words, s->cmd, sizeof(s->cmd));
 	}
 	if (need >= sizeof(s->cmd)) {
 		conf_perr(p, "script: longer than %d bytes", CONF_CMD_MAX - 1);
@@ -238,11 +240,6 @@ kw_process(struct conf_parser *p, const struct conf_stmt *st)
 	struct conf_check_process *pr = &cur(p)->process;
 	size_t i, len, off = 0;
 
-	if (st->nwords > st->argc) {
-		conf_perr(p, "process: more than %d parameters",
-		    CONF_ARGS_MAX - 2);
-		return 0;
-	}
 	if (conf_val_name(p, "process", st->argv[1], pr->name,
 	    sizeof(pr->name)) < 0)
 		return 0;
@@ -323,7 +320,7 @@ kw_full_command(struct conf_parser *p, const struct conf_stmt *st)
 #define KW(n, fn, lo, hi)	{ n, CONF_BLK_NONE, lo, hi, fn }
 
 const struct conf_kw conf_kw_script[] = {
-	KW("script", kw_script, 1, CONF_ARGS_MAX - 1),
+	KW("script", kw_script, 1, CONF_ARGS_MAX - 2),
 	KW("interval", kw_times, 1, 1),
 	KW("timeout", kw_times, 1, 1),
 	KW("weight", kw_weight, 1, 2),
@@ -342,7 +339,7 @@ const struct conf_kw conf_kw_file[] = {
 };
 
 const struct conf_kw conf_kw_process[] = {
-	KW("process", kw_process, 1, CONF_ARGS_MAX - 1),
+	KW("process", kw_process, 1, CONF_ARGS_MAX - 2),
 	KW("param_match", kw_param_match, 0, 1),
 	KW("weight", kw_weight, 1, 2),
 	KW("quorum", kw_quorum, 1, 1),
