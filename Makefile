@@ -45,6 +45,7 @@ TEST_conf_keepalived_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_checks_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_load_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_diff_SRCS := $(TEST_conf_parse_SRCS)
+TEST_conf_track_SRCS := $(TEST_conf_parse_SRCS)
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
 TEST_ctl_SRCS  := ctl/ctl_proto.c vipctl/print.c

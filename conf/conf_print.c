@@ -188,8 +188,10 @@ print_process(FILE *out, const struct conf_check *ch)
 		fprintf(out, "    param_match%s\n", pm[pr->param_match]);
 	if (pr->full_command)
 		fprintf(out, "    full_command\n");
-	fprintf(out, "    weight %d%s\n    quorum %u\n", ch->weight,
-	    pr->reverse ? " reverse" : "", pr->quorum);
+	fprintf(out, "    weight %d%s\n", ch->weight, pr->reverse ? " reverse" :
+	    "");
+	if (pr->quorum_max != 0)	/* quorum_max 0 sets quorum 0 */
+		fprintf(out, "    quorum %u\n", pr->quorum);
 	if (pr->quorum_max != UINT32_MAX)
 		fprintf(out, "    quorum_max %u\n", pr->quorum_max);
 	if (pr->fork_delay_us != 0) {

@@ -118,10 +118,40 @@ kw_weight(struct conf_parser *p, const struct conf_stmt *st)
 /* vrrp_script ---------------------------------------------------------- */
 
 /*
- * keepalived reads "script" raw and splits it itself: one quoted word is
- * split again, several words are taken as they are.  Keep one string that
- * cmdline_split_any() turns into that argv.
+ * keepalived reads "script" raw and splits it itself, quotes and
+ * backslashes included: one quoted word is split again.  Several words
+ * are joined back with single spaces; a word that held blanks (it was
+ * double-quoted) is single-quoted so that it stays one.  The result is
+ * what cmdline_split_any() turns into keepalived's argv, and holds no '"'
+ * (the printer can write it back as one word).
  */
+static size_t
+join_words(const struct conf_stmt *st, char *dst, size_t cap)
+{
+	char *one[2] = { NULL, NULL };
+	size_t i, off = 0;
+
+	dst[0] = '\0';
+	for (i = 1; i < st->argc; i++) {
+		if (i > 1 && off + 1 < cap)
+			dst[off] = ' ';
+		off += i > 1;
+		if (strpbrk(st->argv[i], " \t") != NULL) {
+			one[0] = st->argv[i];
+			off += cmdline_join(one, off < cap ? dst + off : NULL,
+			    off < cap ? cap - off : 0);
+		} else {
+			if (off < cap)
+				snprintf(dst + off, cap - off, "%s",
+				    st->argv[i]);
+			off += strlen(st->argv[i]);
+		}
+		if (off < cap)
+			dst[off] = '\0';
+	}
+	return off;
+}
+
 static int
 kw_script(struct conf_parser *p, const struct conf_stmt *st)
 {
@@ -136,13 +166,7 @@ kw_script(struct conf_parser *p, const struct conf_stmt *st)
 		if (need < sizeof(s->cmd))
 			memcpy(s->cmd, st->argv[1], need + 1);
 	} else {
-		char *words[CONF_ARGS_MAX];	/* NULL-terminated */
-		size_t i;
-
-		for (i = 1; i < st->argc; i++)
-			words[i - 1] = st->argv[i];
-		words[st->argc - 1] = NULL;
-		need = cmdline_join(words, s->cmd, sizeof(s->cmd));
+		need = join_words(st, s->cmd, sizeof(s->cmd));
 	}
 	if (need >= sizeof(s->cmd)) {
 		conf_perr(p, "script: longer than %d bytes", CONF_CMD_MAX - 1);
@@ -504,7 +528,10 @@ reverse_of(const struct conf_check *ch)
 	    ch->process.reverse;
 }
 
-/* Append the instance's track_script etc. to the checks it tracks. */
+/*
+ * Append the instance's track_script, then track_file, then track_process
+ * entries (the printer's order) to the checks it tracks.
+ */
 static void
 finish_instance(struct conf_parser *p, struct conf_instance *in,
     const struct conf_pinst *pi)
@@ -512,6 +539,8 @@ finish_instance(struct conf_parser *p, struct conf_instance *in,
 	static const char *const blk[] = { [CONF_CHECK_SCRIPT] =
 	    "track_script", [CONF_CHECK_FILE] = "track_file",
 	    [CONF_CHECK_PROCESS] = "track_process" };
+	static const enum conf_check_type order[] = { CONF_CHECK_SCRIPT,
+	    CONF_CHECK_FILE, CONF_CHECK_PROCESS };
 	const struct conf_ptrack *pt;
 	const struct conf_check *ch;
 	struct conf_track *nt;
@@ -527,8 +556,10 @@ finish_instance(struct conf_parser *p, struct conf_instance *in,
 		return;
 	}
 	in->tracks = nt;
-	for (i = 0; i < pi->nxtracks; i++) {
-		pt = &pi->xtracks[i];
+	for (i = 0; i < 3 * pi->nxtracks; i++) {
+		pt = &pi->xtracks[i % pi->nxtracks];
+		if (pt->type != order[i / pi->nxtracks])
+			continue;
 		if ((ch = find(p->conf, pt->type, pt->name, &idx)) == NULL) {
 			conf_perr_at(p, pt->at.file, pt->at.line, "%s: no %s "
 			    "named \"%s\"", blk[pt->type], type_kw(pt->type),
