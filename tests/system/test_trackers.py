@@ -29,29 +29,29 @@ pytestmark = pytest.mark.skipif(not has_vipctl(), reason="vipd's trackers")
 
 ADV = 0.2
 VIP_B = "203.0.113.50"
-INTERVAL = 0.5          # script interval
-RISE, FALL = 2, 3
+INTERVAL = 1            # script interval: keepalived 2.2.7 takes whole seconds
 SLACK = 0.5             # scheduling on a shared 2-core machine
 
 
-def script_block(flag):
+def script_block(flag, weight, rise, fall):
     """The same vrrp_script for vipd and keepalived: passes while the flag
     file does not exist (test ! -e FLAG, no shell)."""
     return ("vrrp_script chk_flag {\n"
             "    script \"/usr/bin/test ! -e %s\"\n"
             "    interval %g\n"
             "    timeout 1\n"
-            "    weight -20\n"
+            "    weight %d\n"
             "    rise %d\n"
             "    fall %d\n"
-            "}\n" % (flag, INTERVAL, RISE, FALL))
+            "}\n" % (flag, INTERVAL, weight, rise, fall))
 
 
 TRACK = "track_script {\n    chk_flag\n}"
 
 
-def pair_conf(host, prio, flag=None, vrid=51, vip=VIP):
-    top = script_block(flag) if flag else ""
+def pair_conf(host, prio, script=None, vrid=51, vip=VIP):
+    flag = script is not None
+    top = script_block(*script) if flag else ""
     return top + vrrp_conf(host, prio, ADV, vrid=vrid, vips=(vip + "/24",),
                            extra=TRACK if flag else "")
 
@@ -60,52 +60,63 @@ def moved(mon, host, t0, timeout):
     return wait_for(lambda: mon.gained(host, t0), timeout, 0.02)
 
 
-def test_vrrp_script_moves_vip_like_keepalived(make_lab):
+@pytest.mark.parametrize("weight,rise,fall", [(-20, 2, 3), (0, 1, 2)])
+def test_vrrp_script_moves_vip_like_keepalived(make_lab, weight, rise, fall):
+    """weight -20: the priority drops below the peer's, which preempts after
+    Master_Down_Interval; weight 0: FAULT, a priority-0 advert, takeover
+    after Skew_Time."""
     lab = make_lab(4)
     flag = os.path.join(lab.workdir, "script-flag")
+    script = (flag, weight, rise, fall)
     mon_b = kalib.watch(lab, VIP_B)
     for h, p in (("h1", 100), ("h2", 90), ("h3", 100), ("h4", 90)):
         lab.hosts[h].prio, lab.hosts[h].advert_int = p, ADV
-    lab.start_vipd("h1", pair_conf("h1", 100, flag))
+    lab.start_vipd("h1", pair_conf("h1", 100, script))
     lab.start_keepalived("h2", pair_conf("h2", 90))
-    lab.start_keepalived("h3", pair_conf("h3", 100, flag, 52, VIP_B))
+    lab.start_keepalived("h3", pair_conf("h3", 100, script, 52, VIP_B))
     lab.start_keepalived("h4", pair_conf("h4", 90, vrid=52, vip=VIP_B))
     assert wait_for(lambda: lab.holders() == ["h1"] and lab.holders(VIP_B) == ["h3"], 8), \
         (lab.holders(), lab.holders(VIP_B), lab.states())
     assert lab.wait_states({"h1": "MASTER", "h2": "BACKUP", "h3": "MASTER",
                             "h4": "BACKUP"}, 3), lab.states()
     c = [c for c in lab.instance("h1")["health"]["checks"] if c["name"] == "chk_flag"][0]
-    assert (c["type"], c["state"], c["weight"]) == ("script", "passing", -20), c
+    assert (c["type"], c["state"], c["weight"]) == ("script", "passing", weight), c
 
-    # The script fails: fall=3 failures in a row, then priority 80 < 90.
+    # The script fails: `fall` failures in a row, then priority 80 < 90,
+    # or FAULT.
     t0 = time.monotonic()
     open(flag, "w").close()
-    earliest = (FALL - 1) * INTERVAL
-    latest = FALL * INTERVAL + 3 * ADV + ADV + SLACK + 1.0
+    earliest = (fall - 1) * INTERVAL
+    latest = fall * INTERVAL + 3 * ADV + ADV + SLACK + 1.0
     ta = moved(lab.monitor, "h2", t0, latest + 2)
     tb = moved(mon_b, "h4", t0, latest + 2)
     assert ta and tb, "VIP A to h2: %s, VIP B to h4: %s; %s" % (ta, tb, lab.states())
     da, db = ta - t0, tb - t0
+    print("script failing: vipd's VIP moved after %.3f s, keepalived's after %.3f s" % (da, db))
     assert earliest <= da <= latest, "vipd moved after %.3f s" % da
     assert earliest <= db <= latest, "keepalived moved after %.3f s" % db
     assert abs(da - db) <= INTERVAL + ADV + SLACK, \
         "vipd after %.3f s, keepalived after %.3f s" % (da, db)
     i = lab.instance("h1")
-    assert (i["state"], i["effective_priority"]) == ("BACKUP", 80), i
+    if weight:
+        assert (i["state"], i["effective_priority"]) == ("BACKUP", 80), i
+    else:
+        assert i["state"] == "FAULT" and "chk_flag" in i["fault_reason"], i
     c = [c for c in i["health"]["checks"] if c["name"] == "chk_flag"][0]
     assert c["state"] == "failing" and c["reason"] == "script exited with status 1", c
     explain = lab.vipctl("h1", "explain").stdout
-    assert "chk_flag" in explain and "-20" in explain, explain
+    assert "chk_flag" in explain and ("-20" if weight else "FAULT") in explain, explain
 
-    # It passes again: rise=2 successes, then 100 preempts 90.
+    # It passes again: `rise` successes, then 100 preempts 90.
     t1 = time.monotonic()
     os.unlink(flag)
-    earliest = (RISE - 1) * INTERVAL
-    latest = RISE * INTERVAL + 3 * ADV + ADV + SLACK + 1.0
+    earliest = (rise - 1) * INTERVAL
+    latest = rise * INTERVAL + 3 * ADV + ADV + SLACK + 1.0
     ta = moved(lab.monitor, "h1", t1, latest + 2)
     tb = moved(mon_b, "h3", t1, latest + 2)
     assert ta and tb, "VIP A to h1: %s, VIP B to h3: %s; %s" % (ta, tb, lab.states())
     da, db = ta - t1, tb - t1
+    print("script passing: vipd's VIP back after %.3f s, keepalived's after %.3f s" % (da, db))
     assert earliest <= da <= latest, "vipd came back after %.3f s" % da
     assert earliest <= db <= latest, "keepalived came back after %.3f s" % db
     assert abs(da - db) <= INTERVAL + ADV + SLACK, \
