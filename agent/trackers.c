@@ -226,7 +226,8 @@ vipd_proc_json(const struct vipd_check *ck, json_t *o)
 		return;
 	json_object_set_new(o, "process", json_string(ck->pspec.name ?
 	    ck->pspec.name : ck->conf->process.name));
-	json_object_set_new(o, "count", json_integer((json_int_t)ck->pcount));
+	json_object_set_new(o, "count", json_integer((json_int_t)(ck->proc ?
+	    hc_proc_count(ck->proc) : ck->pcount)));
 	json_object_set_new(o, "quorum",
 	    json_integer(ck->conf->process.quorum));
 }

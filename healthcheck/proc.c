@@ -486,6 +486,12 @@ hc_proc_start(struct loop *l, const struct hc_proc_spec *spec, hc_proc_cb cb,
 	return t;
 }
 
+size_t
+hc_proc_count(const struct hc_proc *t)
+{
+	return t->npids;
+}
+
 void
 hc_proc_stop(struct hc_proc *t)
 {

@@ -79,4 +79,7 @@ struct hc_proc *hc_proc_start(struct loop *, const struct hc_proc_spec *,
     hc_proc_cb cb, void *arg);
 void hc_proc_stop(struct hc_proc *);
 
+/* Matching processes now (the verdict may still wait for a delay). */
+size_t hc_proc_count(const struct hc_proc *);
+
 #endif
