@@ -375,6 +375,11 @@ test_gate_trackers(void **state)
 	/* the owner's 255 does not move; a fault still faults */
 	hc_gate_eval(255, false, false, c, 4, &r);
 	assert_int_equal(r.priority, 255);
+	assert_false(r.fault);
+	z[0].known = true;
+	hc_gate_eval(255, false, false, z, 2, &r);
+	assert_int_equal(r.priority, 255);
+	assert_true(r.fault);
 }
 
 static void
