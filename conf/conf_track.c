@@ -181,19 +181,19 @@ kw_script(struct conf_parser *p, const struct conf_stmt *st)
 	return 0;
 }
 
-/* Fractions as later keepalived versions take them; 2.2.7 does not. */
+/*
+ * Fractions as later keepalived versions take them (2.2.7 ignores them,
+ * see vipd.conf(5)); no warning, so that the canonical dump reads back
+ * without a message.
+ */
 static int
 kw_times(struct conf_parser *p, const struct conf_stmt *st)
 {
 	struct conf_check *ch = cur(p);
-	uint64_t *dst = !strcmp(st->argv[0], "interval") ? &ch->interval_us :
-	    &ch->timeout_us;
 
-	if (conf_val_seconds(p, st->argv[0], st->argv[1], SCRIPT_MIN_US,
-	    SCRIPT_MAX_US, dst) == 0 && *dst % 1000000 != 0)
-		conf_pwarn(p, "%s: keepalived 2.2.7 takes whole seconds only "
-		    "(it would ignore %s); vipd uses it as written",
-		    st->argv[0], st->argv[1]);
+	conf_val_seconds(p, st->argv[0], st->argv[1], SCRIPT_MIN_US,
+	    SCRIPT_MAX_US, !strcmp(st->argv[0], "interval") ?
+	    &ch->interval_us : &ch->timeout_us);
 	return 0;
 }
 

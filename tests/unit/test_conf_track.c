@@ -12,7 +12,7 @@ static const char trackers[] =
 	"}\n"
 	"vrrp_script chk_port {\n"				/* 8 */
 	"    script /bin/sh -c \"nc -z 127.0.0.1 25\" 'x y'\n"
-	"    timeout 3\n"
+	"    timeout 0.5\n"
 	"    init_fail\n"
 	"}\n"
 	"track_file maint {\n"					/* 13 */
@@ -74,7 +74,7 @@ test_values(void **state)
 	assert_string_equal(k->script.cmd,
 	    "/bin/sh -c 'nc -z 127.0.0.1 25' 'x y'");
 	assert_int_equal(k->interval_us, 1000000);
-	assert_int_equal(k->timeout_us, 3000000);
+	assert_int_equal(k->timeout_us, 500000);	/* fractions too */
 	assert_int_equal(k->weight, 0);
 	assert_true(k->script.init_fail);
 	k = check_named(c, "maint", &f);
@@ -196,10 +196,6 @@ test_errors(void **state)
 	    "vrrp_track_process p {\n process a b c d e f g\n}\n", "",
 	    "t.conf:2: script: missing argument\n"
 	    "t.conf:5: process: unexpected argument \"g\"\n");
-	/* keepalived 2.2.7 takes whole seconds; vipd takes fractions */
-	top_expect("vrrp_script s {\n script /bin/true\n interval 0.5\n}\n",
-	    "", "t.conf:3: warning: interval: keepalived 2.2.7 takes whole "
-	    "seconds only (it would ignore 0.5); vipd uses it as written\n");
 	top_expect("vrrp_script s {\n script \"/bin/x \\\"\n"
 	    " timeout 0\n}\n", "",
 	    "t.conf:2: script: backslash at the end of the command\n"
