@@ -15,6 +15,7 @@
 #include "ctl/ctl_proto.h"
 #include "agent/daemon.h"
 #include "agent/privs.h"
+#include "agent/health.h"
 #include "agent/trackers.h"
 #include "lib/cmdline.h"
 #include "lib/log.h"
@@ -153,19 +154,6 @@ check_script_user(const char *path, const struct conf *conf)
 	return 0;
 }
 
-/* Whether some instance tracks conf->checks[idx]. */
-static bool
-tracked(const struct conf *conf, size_t idx)
-{
-	size_t i, k;
-
-	for (i = 0; i < conf->ninstances; i++)
-		for (k = 0; k < conf->instances[i].ntracks; k++)
-			if (conf->instances[i].tracks[k].check == idx)
-				return true;
-	return false;
-}
-
 /*
  * A vrrp_script that cannot run (not found, not executable, unsafe under
  * enable_script_security) is said now; vipd would run with it failing.
@@ -180,7 +168,7 @@ check_scripts(const struct conf *conf)
 
 	for (i = 0; i < conf->nchecks; i++) {
 		c = &conf->checks[i];
-		if (c->type != CONF_CHECK_SCRIPT || !tracked(conf, i))
+		if (c->type != CONF_CHECK_SCRIPT || !vipd_check_tracked(conf, i))
 			continue;
 		if (vipd_script_prepare(conf, c, &argv, &cred, why,
 		    sizeof(why)) < 0) {

@@ -224,8 +224,8 @@ vipd_proc_json(const struct vipd_check *ck, json_t *o)
 {
 	if (ck->conf->type != CONF_CHECK_PROCESS)
 		return;
-	json_object_set_new(o, "process", json_string(ck->pspec.name ?
-	    ck->pspec.name : ck->conf->process.name));
+	json_object_set_new(o, "process",
+	    json_string(ck->conf->process.name));
 	json_object_set_new(o, "count", json_integer((json_int_t)(ck->proc ?
 	    hc_proc_count(ck->proc) : ck->pcount)));
 	json_object_set_new(o, "quorum",

@@ -144,7 +144,9 @@ hc_proc_quorum(const struct hc_proc_spec *s, size_t n)
 
 struct hc_proc {
 	struct loop *loop;
-	const struct hc_proc_spec *spec;
+	const struct hc_proc_spec *spec;	/* = &own */
+	struct hc_proc_spec own;	/* strings copied: a reload frees the
+					 * configuration they came from */
 	struct mnl_socket *nl;
 	hc_proc_cb cb;
 	void *arg;
@@ -466,7 +468,18 @@ hc_proc_start(struct loop *l, const struct hc_proc_spec *spec, hc_proc_cb cb,
 	if (t == NULL)
 		return NULL;
 	t->loop = l;
-	t->spec = spec;
+	t->own = *spec;
+	t->own.name = strdup(spec->name);
+	t->own.params = malloc(spec->params_len + 1);
+	if (t->own.name == NULL || t->own.params == NULL) {
+		free((char *)t->own.name);
+		free((char *)t->own.params);
+		free(t);
+		errno = ENOMEM;
+		return NULL;
+	}
+	memcpy((char *)t->own.params, spec->params, spec->params_len);
+	t->spec = &t->own;
 	t->cb = cb;
 	t->arg = arg;
 	loop_timer_init(&t->delay, on_delay, t);
@@ -477,6 +490,8 @@ hc_proc_start(struct loop *l, const struct hc_proc_spec *spec, hc_proc_cb cb,
 		e = errno;
 		if (t->nl != NULL)
 			mnl_socket_close(t->nl);
+		free((char *)t->own.name);
+		free((char *)t->own.params);
 		free(t);
 		errno = e;
 		return NULL;
@@ -501,5 +516,7 @@ hc_proc_stop(struct hc_proc *t)
 	loop_del_fd(t->loop, mnl_socket_get_fd(t->nl));
 	mnl_socket_close(t->nl);
 	free(t->pids);
+	free((char *)t->own.name);
+	free((char *)t->own.params);
 	free(t);
 }

@@ -70,8 +70,8 @@ typedef void (*hc_proc_cb)(bool ok, size_t count, const char *reason,
 
 /*
  * Scan /proc once, then follow process events; cb with the first verdict
- * at once, then on every change once the delays have passed. The spec's
- * strings must outlive the tracker. NULL with errno (ECONNREFUSED: no
+ * at once, then on every change once the delays have passed. The spec
+ * is copied. NULL with errno (ECONNREFUSED: no
  * proc connector reachable, here nor in init's network namespace) on
  * failure.
  */
