@@ -189,7 +189,7 @@ vipd_proc_setup(struct vipd_check *ck)
 {
 	const struct conf_check_process *c = &ck->conf->process;
 	struct hc_proc_spec *s = &ck->pspec;
-	char why[160];
+	char why[256];
 
 	s->name = c->name;
 	s->params = c->params;
@@ -205,8 +205,9 @@ vipd_proc_setup(struct vipd_check *ck)
 	if (ck->proc == NULL) {
 		snprintf(why, sizeof(why), "process events: %s%s",
 		    strerror(errno), errno == ECONNREFUSED ? " (no proc "
-		    "connector reachable: kernel without CONFIG_PROC_EVENTS, "
-		    "or a network namespace vipd cannot leave)" : "");
+		    "connector reachable: kernel without CONFIG_PROC_EVENTS?)" :
+		    errno == EPERM ? " (vipd runs in a network namespace and "
+		    "may no longer enter the initial one: restart vipd)" : "");
 		script_broken(ck, why);
 	}
 	return 0;

@@ -439,6 +439,7 @@ open_connector(void)
 {
 	struct mnl_socket *nl;
 	pid_t pid = getppid();
+	bool perm;
 	int self, i;
 
 	nl = try_subscribe(mnl_socket_open2(NETLINK_CONNECTOR,
@@ -448,13 +449,15 @@ open_connector(void)
 	if ((self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;
 	nl = try_subscribe(open_in_netns(self, 1));
+	perm = nl == NULL && errno == EPERM;
 	for (i = 0; nl == NULL && pid > 1 && i < 32; i++) {
 		nl = try_subscribe(open_in_netns(self, pid));
+		perm |= nl == NULL && errno == EPERM;
 		pid = parent_of(pid);
 	}
 	close(self);
-	if (nl == NULL)
-		errno = ECONNREFUSED;
+	if (nl == NULL)		/* EPERM: we may no longer change namespace */
+		errno = perm ? EPERM : ECONNREFUSED;
 	return nl;
 }
 

@@ -72,8 +72,8 @@ typedef void (*hc_proc_cb)(bool ok, size_t count, const char *reason,
  * Scan /proc once, then follow process events; cb with the first verdict
  * at once, then on every change once the delays have passed. The spec
  * is copied. NULL with errno (ECONNREFUSED: no
- * proc connector reachable, here nor in init's network namespace) on
- * failure.
+ * proc connector reachable, here nor in init's network namespace; EPERM:
+ * not here, and no right to enter another namespace) on failure.
  */
 struct hc_proc *hc_proc_start(struct loop *, const struct hc_proc_spec *,
     hc_proc_cb cb, void *arg);

@@ -17,6 +17,7 @@
   daemon_directory and is told apart by its command line (full_command)."""
 
 import os
+import subprocess
 import time
 
 import pytest
@@ -241,3 +242,53 @@ def test_track_process_postfix_master(make_lab):
         lab.instance("h1")["health"]["checks"][0]
     kalib.assert_keepalived_clean(lab, "h2")
     invariant(lab, ADV)
+
+
+def test_reload_keeps_and_adds_trackers(make_lab):
+    """A reload keeps unchanged trackers running (a vrrp_script's runs go
+    on counting, its verdict stays; a vrrp_track_process still follows
+    process events) and starts a track_file it adds."""
+    lab = make_lab(1)
+    d = lab.workdir
+    flag = os.path.join(d, "reload-flag")
+    top = ("vrrp_script chk {\n    script \"/usr/bin/test ! -e %s\"\n"
+           "    weight -10\n}\n"
+           "vrrp_track_process sleeper {\n    process sleep 4242\n"
+           "    weight -7\n}\n" % flag)
+    added = "track_file maint {\n    file %s/maint\n    weight -1\n}\n" % d
+    tracks = "track_script {\n    chk\n}\ntrack_process {\n    sleeper\n}"
+    one = top + vrrp_conf("h1", 200, ADV, extra=tracks)
+    two = top + added + vrrp_conf("h1", 200, ADV, extra=tracks + "\ntrack_file {\n    maint\n}")
+    lab.start_vipd("h1", one)
+    assert wait_for(lambda: lab.state("h1") == "MASTER", 3.0)
+    open(flag, "w").close()
+    # chk failing: -10; no "sleep 4242" running: -7.
+    assert wait_for(lambda: lab.instance("h1")["effective_priority"] == 183, 3), \
+        lab.instance("h1")["health"]
+
+    def by_name(name):
+        return [c for c in lab.instance("h1")["health"]["checks"] if c["name"] == name][0]
+    n = by_name("chk")["runs"]
+    with open(lab.hosts["h1"].agent.conf, "w") as f:
+        f.write(two)
+    with open(os.path.join(d, "maint"), "w") as f:
+        f.write("3\n")
+    r = lab.vipctl("h1", "reload", check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    c = by_name("chk")
+    assert c["runs"] >= n and c["state"] == "failing", c
+    # The file holds 3, weight -1: -3 more.
+    assert wait_for(lambda: lab.instance("h1")["effective_priority"] == 180, 3), \
+        lab.instance("h1")["health"]
+    p = subprocess.Popen(["sleep", "4242"], start_new_session=True)
+    lab._track(p.pid, "sleep 4242")
+    try:
+        assert wait_for(lambda: by_name("sleeper")["count"] == 1, 3), by_name("sleeper")
+        assert wait_for(lambda: lab.instance("h1")["effective_priority"] == 187, 3)
+    finally:
+        p.kill()
+        p.wait()
+        lab._untrack(p.pid)
+    assert wait_for(lambda: lab.instance("h1")["effective_priority"] == 180, 3)
+    os.unlink(flag)
+    assert wait_for(lambda: lab.instance("h1")["effective_priority"] == 190, 3)
