@@ -37,7 +37,7 @@ TEST_fsm_backup_SRCS := vrrp/fsm.c
 TEST_fsm_master_SRCS := vrrp/fsm.c
 TEST_fsm_sim_SRCS    := vrrp/fsm.c
 TEST_conf_lex_SRCS := conf/conf_lex.c
-CONF_SRCS := $(sort $(wildcard conf/*.c))
+CONF_SRCS := $(sort $(wildcard conf/*.c)) lib/cmdline.c
 TEST_conf_parse_SRCS := $(CONF_SRCS)
 TEST_conf_errors_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_net_SRCS := $(TEST_conf_parse_SRCS)
@@ -46,6 +46,7 @@ TEST_conf_checks_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_load_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_diff_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_pre_SRCS := $(TEST_conf_parse_SRCS)
+TEST_conf_track_SRCS := $(TEST_conf_parse_SRCS)
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
 TEST_ctl_SRCS  := ctl/ctl_proto.c vipctl/print.c
@@ -56,6 +57,10 @@ TEST_ctl_reload_SRCS := ctl/ctl_proto.c vipctl/print.c
 TEST_loop_SRCS := lib/loop.c
 TEST_gate_SRCS := healthcheck/gate.c
 TEST_cmdline_SRCS := lib/cmdline.c
+TEST_trackers_SRCS := healthcheck/script.c healthcheck/trackfile.c \
+                      healthcheck/proc.c healthcheck/gate.c lib/cmdline.c \
+                      lib/cred.c lib/spawn.c lib/loop.c
+TEST_script_run_SRCS := $(TEST_trackers_SRCS)
 TEST_notify_SRCS  := agent/notify.c lib/spawn.c lib/cred.c \
                      lib/cmdline.c lib/loop.c lib/log.c
 TEST_notify_user_SRCS := $(TEST_notify_SRCS)

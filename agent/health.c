@@ -13,6 +13,7 @@
 #include "agent/status.h"
 #include "healthcheck/gate.h"
 #include "healthcheck/postfix_conf.h"
+#include "agent/trackers.h"
 
 /*
  * master.pid, comm, uid and exe are re-read at a fifth of the check's
@@ -32,7 +33,6 @@ master_recheck_us(const struct conf_check *c)
 	return us > MASTER_RECHECK_MAX_US ? MASTER_RECHECK_MAX_US : us;
 }
 
-static void check_changed(struct vipd_check *, uint64_t now);
 
 /*
  * rise/fall: a passing check fails after `fall` failures in a row and a
@@ -71,7 +71,7 @@ verdict(struct vipd_check *ck, enum hc_class cls, const char *reason,
 		    "passing" : "failing", ck->ok ? "passing" : "failing",
 		    ck->reason);
 	}
-	check_changed(ck, loop_now());
+	vipd_health_check_changed(ck, loop_now());
 }
 
 /* smtp_check: one probe per interval, never two at once. */
@@ -268,9 +268,25 @@ vipd_check_new(struct vipd *v, const struct conf_check *c, bool used)
 	ck->conf = c;
 	ck->used = used;
 	/* An untracked check is not run: nothing would read its verdicts. */
-	if (used)
-		rc = c->type == CONF_CHECK_SMTP ? smtp_setup(ck) :
-		    postfix_setup(ck);
+	if (used) {
+		switch (c->type) {
+		case CONF_CHECK_SMTP:
+			rc = smtp_setup(ck);
+			break;
+		case CONF_CHECK_POSTFIX:
+			rc = postfix_setup(ck);
+			break;
+		case CONF_CHECK_SCRIPT:
+			rc = vipd_script_setup(ck);
+			break;
+		case CONF_CHECK_FILE:
+			rc = vipd_file_setup(ck);
+			break;
+		case CONF_CHECK_PROCESS:
+			rc = vipd_proc_setup(ck);
+			break;
+		}
+	}
 	if (rc < 0) {
 		vipd_check_free(v, ck);
 		return NULL;
@@ -290,6 +306,9 @@ vipd_check_free(struct vipd *v, struct vipd_check *ck)
 	hc_tls_ctx_free(ck->tls);
 	hc_master_stop(ck->master);
 	hc_queue_stop(ck->queue);
+	hc_script_stop(ck->script);
+	hc_trackfile_stop(ck->tfile);
+	vipd_proc_stop(ck);
 	free(ck);
 }
 
@@ -347,11 +366,27 @@ gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
 		const struct vipd_check *ck =
 		    inst->vipd->checks[c->tracks[k].check];
 
+		memset(&g[n], 0, sizeof(g[n]));
 		g[n].name = ck->conf->name;
 		g[n].known = ck->known;
 		g[n].ok = ck->ok;
 		g[n].weight = c->tracks[k].weight;
 		g[n].reason = ck->reason;
+		g[n].tracker = ck->conf->type != CONF_CHECK_SMTP &&
+		    ck->conf->type != CONF_CHECK_POSTFIX;
+		g[n].reverse = c->tracks[k].reverse;
+		g[n].has_value = false;
+		g[n].value = 0;
+		if (ck->conf->type == CONF_CHECK_FILE && ck->known) {
+			bool fault;
+
+			g[n].ok = ck->fvalue == 0;
+			if (g[n].weight != 0) {
+				g[n].has_value = true;
+				g[n].value = hc_trackfile_effect(ck->fvalue,
+				    g[n].weight, g[n].reverse, &fault);
+			}
+		}
 	}
 	/* Weighted track_interface entries count like checks; weight 0 ones
 	 * make a FAULT instead (see fault_cause). */
@@ -361,6 +396,7 @@ gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
 		if (c->track_ifs[k].weight == 0)
 			continue;
 		ifp = vipd_iface_find(inst->vipd, c->track_ifs[k].name);
+		memset(&g[n], 0, sizeof(g[n]));
 		g[n].name = c->track_ifs[k].name;
 		g[n].known = true;
 		g[n].ok = ifp != NULL && ifp->up;
@@ -371,8 +407,8 @@ gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
 	return n;
 }
 
-static void
-check_changed(struct vipd_check *ck, uint64_t now)
+void
+vipd_health_check_changed(struct vipd_check *ck, uint64_t now)
 {
 	struct vipd *v = ck->vipd;
 	size_t i, k;
@@ -401,7 +437,7 @@ set_priority(struct vipd_instance *inst, uint8_t prio, const char *why,
 void
 vipd_health_apply(struct vipd_instance *inst, uint64_t now)
 {
-	struct hc_gate_check g[CONF_TRACKS_MAX + CONF_TRACK_IFS_MAX];
+	struct hc_gate_check g[CONF_TRACKS_ALL_MAX + CONF_TRACK_IFS_MAX];
 	struct hc_gate_result r;
 	struct vrrp_fsm *f = &inst->fsm;
 	size_t n = gate_inputs(inst, g, sizeof(g) / sizeof(g[0]));
@@ -409,6 +445,14 @@ vipd_health_apply(struct vipd_instance *inst, uint64_t now)
 
 	hc_gate_eval(inst->conf->priority, inst->conf->health_strict,
 	    inst->maintenance, g, n, &r);
+	if (r.fault != inst->tracker_fault || (r.fault &&
+	    strcmp(r.fault_name, inst->tracker_fault_name))) {
+		inst->tracker_fault = r.fault;
+		snprintf(inst->tracker_fault_name,
+		    sizeof(inst->tracker_fault_name), "%s",
+		    r.fault ? r.fault_name : "");
+		vipd_instance_link(inst, now);
+	}
 	inst->health_ready = r.ready;
 	if (r.ready && !was_ready) {
 		/* Startup was held back until now. */
@@ -453,6 +497,24 @@ queue_pass_json(json_t *o, const struct hc_queue_result *r)
 		    json_integer(r->clock_step_ms));
 }
 
+static const char *
+check_type_name(enum conf_check_type t)
+{
+	switch (t) {
+	case CONF_CHECK_SMTP:
+		return "smtp";
+	case CONF_CHECK_POSTFIX:
+		return "postfix";
+	case CONF_CHECK_SCRIPT:
+		return "script";
+	case CONF_CHECK_FILE:
+		return "file";
+	case CONF_CHECK_PROCESS:
+		break;
+	}
+	return "process";
+}
+
 static json_t *
 check_json(const struct vipd_check *ck, int weight)
 {
@@ -461,7 +523,7 @@ check_json(const struct vipd_check *ck, int weight)
 
 	o = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:f,s:I,s:I,s:i,s:i}",
 	    "name", ck->conf->name,
-	    "type", ck->conf->type == CONF_CHECK_SMTP ? "smtp" : "postfix",
+	    "type", check_type_name(ck->conf->type),
 	    "state", !ck->known ? "unknown" : ck->ok ? "passing" : "failing",
 	    "weight", weight,
 	    "result", ck->known ? hc_class_name(ck->cls) : "none",
@@ -484,6 +546,15 @@ check_json(const struct vipd_check *ck, int weight)
 		    ck->smtp.tls_days_left == HC_TLS_DAYS_UNKNOWN ?
 		    json_null() : json_integer(ck->smtp.tls_days_left));
 	}
+	if (ck->conf->type == CONF_CHECK_SCRIPT)
+		json_object_set_new(o, "command", json_string(ck->cmdline[0] ?
+		    ck->cmdline : ck->conf->script.cmd));
+	if (ck->conf->type == CONF_CHECK_FILE) {
+		json_object_set_new(o, "file",
+		    json_string(ck->conf->tfile.path));
+		json_object_set_new(o, "value", json_integer(ck->fvalue));
+	}
+	vipd_proc_json(ck, o);
 	if (ck->have_master)
 		json_object_set_new(o, "master_pid",
 		    json_integer(ck->mres.pid));
@@ -511,10 +582,14 @@ vipd_health_json(const struct vipd_instance *inst)
 	json_t *checks = json_array();
 	size_t k;
 
-	for (k = 0; k < c->ntracks; k++)
-		json_array_append_new(checks, check_json(
-		    inst->vipd->checks[c->tracks[k].check],
-		    c->tracks[k].weight));
+	for (k = 0; k < c->ntracks; k++) {
+		json_t *o = check_json(inst->vipd->checks[c->tracks[k].check],
+		    c->tracks[k].weight);
+
+		if (o != NULL && c->tracks[k].reverse)
+			json_object_set_new(o, "reverse", json_true());
+		json_array_append_new(checks, o);
+	}
 	return json_pack("{s:b,s:b,s:b,s:s?,s:o}",
 	    "ready", inst->health_ready, "maintenance", inst->maintenance,
 	    "strict", c->health_strict,
@@ -525,7 +600,7 @@ vipd_health_json(const struct vipd_instance *inst)
 json_t *
 vipd_health_explain(const struct vipd_instance *inst)
 {
-	struct hc_gate_check g[CONF_TRACKS_MAX + CONF_TRACK_IFS_MAX];
+	struct hc_gate_check g[CONF_TRACKS_ALL_MAX + CONF_TRACK_IFS_MAX];
 	char text[4096], state[512], mbuf[96];
 	const struct vrrp_fsm *f = &inst->fsm;
 	size_t n = gate_inputs(inst, g, sizeof(g) / sizeof(g[0]));

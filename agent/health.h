@@ -28,6 +28,9 @@ bool vipd_check_tracked(const struct conf *, size_t idx);
  */
 void vipd_health_apply(struct vipd_instance *, uint64_t now);
 
+/* A check's verdict changed: re-gate the instances that track it. */
+void vipd_health_check_changed(struct vipd_check *, uint64_t now);
+
 /* inst's checks and the priority they make, for vipctl status. */
 json_t *vipd_health_json(const struct vipd_instance *);
 

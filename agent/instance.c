@@ -502,6 +502,11 @@ fault_cause(struct vipd_instance *inst, char *buf, size_t len)
 	else if (ifp->af[vipd_afi(c->family)].fd < 0)
 		snprintf(buf, len, "no VRRP socket on %s", ifp->name);
 	else {
+		if (inst->tracker_fault) {
+			snprintf(buf, len, "%s is failing (weight 0)",
+			    inst->tracker_fault_name);
+			return buf;
+		}
 		/* keepalived: a tracked interface of weight 0 means FAULT. */
 		for (k = 0; k < c->ntrack_ifs; k++) {
 			const struct vipd_iface *t = vipd_iface_find(inst->vipd,

@@ -18,6 +18,8 @@
 #include "agent/privs.h"
 #include "agent/sysopt.h"
 #include "agent/notifycmd.h"
+#include "agent/health.h"
+#include "agent/trackers.h"
 #include "lib/cmdline.h"
 #include "lib/log.h"
 #include "lib/cred.h"
@@ -119,6 +121,34 @@ check_notify(const struct conf *conf)
 	return bad;
 }
 
+/*
+ * A vrrp_script that cannot run (not found, not executable, unsafe under
+ * enable_script_security) is said now; vipd would run with it failing.
+ */
+static void
+check_scripts(const struct conf *conf)
+{
+	const struct conf_check *c;
+	struct cred cred;
+	char why[512], **argv;
+	size_t i;
+
+	for (i = 0; i < conf->nchecks; i++) {
+		c = &conf->checks[i];
+		if (c->type != CONF_CHECK_SCRIPT || !vipd_check_tracked(conf, i))
+			continue;
+		if (vipd_script_prepare(conf, c, &argv, &cred, why,
+		    sizeof(why)) < 0) {
+			fprintf(stderr, "%s:%d: warning: vrrp_script %s: %s; "
+			    "the check will count as failing\n", c->file,
+			    c->line, c->name, why);
+			continue;
+		}
+		cmdline_free(argv);
+		cred_free(&cred);
+	}
+}
+
 /* An exclusive lock on the pid file keeps a second vipd out. */
 static int
 pidfile_open(const char *path)
@@ -168,6 +198,8 @@ main(int argc, char **argv)
 	if (o.test) {
 		int bad = check_script_user(o.conf, conf) |
 		    check_notify(conf);
+
+		check_scripts(conf);
 
 		if (o.detail && !bad)
 			conf_print(stdout, conf);

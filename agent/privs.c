@@ -25,11 +25,37 @@ keep(int cap, bool bound)
 	    (bound ? CAPNG_BOUNDING_SET : 0), (unsigned)cap);
 }
 
+/* A tracked vrrp_script with its own user (other than root). */
+static bool
+script_other_user(const struct conf *c)
+{
+	const struct conf_check *k;
+	struct cred cred;
+	char err[256];
+	bool other;
+	size_t i, t;
+
+	for (i = 0; i < c->ninstances; i++)
+		for (t = 0; t < c->instances[i].ntracks; t++) {
+			k = &c->checks[c->instances[i].tracks[t].check];
+			if (k->type != CONF_CHECK_SCRIPT ||
+			    k->script.user[0] == '\0' ||
+			    cred_resolve(k->script.user, k->script.group,
+			    false, &cred, err, sizeof(err)) < 0)
+				continue;	/* the tracker says why */
+			other = cred.uid != 0 || cred.gid != 0;
+			cred_free(&cred);
+			if (other)
+				return true;
+		}
+	return false;
+}
+
 /* Scripts vipd may start: they need root's capabilities back. */
 bool
 vipd_privs_has_scripts(const struct conf *c)
 {
-	size_t i;
+	size_t i, t;
 
 	for (i = 0; i < c->ninstances; i++) {
 		const struct conf_instance *in = &c->instances[i];
@@ -37,6 +63,11 @@ vipd_privs_has_scripts(const struct conf *c)
 		if (in->notify_master || in->notify_backup ||
 		    in->notify_fault || in->notify_stop || in->notify)
 			return true;
+		/* vrrp_script (track_script) runs scripts too */
+		for (t = 0; t < in->ntracks; t++)
+			if (c->checks[in->tracks[t].check].type ==
+			    CONF_CHECK_SCRIPT)
+				return true;
 	}
 	return false;
 }
@@ -58,7 +89,7 @@ script_ids(const struct conf *c, bool *other_user)
 		log_warnx("%s", err);
 		return -1;
 	}
-	*other_user = cred.uid != 0 || cred.gid != 0;
+	*other_user = cred.uid != 0 || cred.gid != 0 || script_other_user(c);
 	if (!*other_user && setgroups(cred.ngroups, cred.groups) < 0)
 		log_warn("setgroups for root scripts");
 	cred_free(&cred);

@@ -13,6 +13,9 @@
 #include "lib/loop.h"
 #include "healthcheck/master.h"
 #include "healthcheck/queue.h"
+#include "healthcheck/proc.h"
+#include "healthcheck/script.h"
+#include "healthcheck/trackfile.h"
 #include "healthcheck/smtp_probe.h"
 #include "healthcheck/tls.h"
 #include "vrrp/fsm.h"
@@ -100,6 +103,17 @@ struct vipd_check {
 	struct hc_master_result mres;
 	struct hc_queue_result qres;
 	bool have_master, have_queue;
+	/* vrrp_script */
+	struct hc_script *script;
+	struct hc_script_state sstate;
+	char cmdline[256];		/* argv as run, for status */
+	/* vrrp_track_process */
+	struct hc_proc *proc;
+	struct hc_proc_spec pspec;
+	size_t pcount;			/* matching processes */
+	/* track_file */
+	struct hc_trackfile *tfile;
+	int64_t fvalue;			/* the number last read */
 };
 
 /* Index of a family in per-family arrays. */
@@ -154,6 +168,8 @@ struct vipd_instance {
 	struct log_ratelimit collision_rl;	/* its warnings */
 	struct log_ratelimit rival_rl;	/* GARP bursts for rival Masters */
 	bool health_ready;		/* every tracked check has a verdict */
+	bool tracker_fault;		/* a weight-0 tracker says FAULT */
+	char tracker_fault_name[64];
 	bool maintenance;		/* vipctl maintenance on */
 	char maintenance_note[160];	/* outcome of the last handover */
 	const char *why;		/* reason for the next transition */

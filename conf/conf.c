@@ -93,7 +93,9 @@ seen_table(struct conf_parser *p, enum conf_blk b)
 		return p->pinst[n - 1].seen;
 	if (b == CONF_BLK_AUTH && n > 0)
 		return p->pinst[n - 1].seen_auth;
-	if ((b == CONF_BLK_SMTP_CHECK || b == CONF_BLK_POSTFIX_CHECK) && nc > 0)
+	if ((b == CONF_BLK_SMTP_CHECK || b == CONF_BLK_POSTFIX_CHECK ||
+	    b == CONF_BLK_SCRIPT || b == CONF_BLK_FILE ||
+	    b == CONF_BLK_PROCESS) && nc > 0)
 		return p->pcheck[nc - 1].seen;
 	return NULL;
 }
@@ -583,6 +585,7 @@ finish(struct conf_parser *p, const char *file)
 	finish_unique(p);
 	conf_sys_finish_vips(p);
 	conf_checks_finish(p);
+	conf_track_finish(p);
 	if (p->conf->ninstances == 0 && p->nerrors == 0)
 		conf_pwarn_at(p, file, 0, "no vrrp_instance defined");
 }
@@ -611,8 +614,10 @@ conf_parser_done(struct conf_parser *p, const char *file)
 
 	if (!p->stop)
 		finish(p, file);
-	for (i = 0; i < p->conf->ninstances; i++)
+	for (i = 0; i < p->conf->ninstances; i++) {
 		free(p->pinst[i].ptracks);
+		free(p->pinst[i].xtracks);
+	}
 	conf_pre_free(&p->pre);
 	free(p->pinst);
 	free(p->pcheck);

@@ -25,6 +25,8 @@
 #define CONF_TRACK_IFS_MAX	64	/* track_interface entries */
 #define CONF_TRACKS_MAX		64	/* track_check entries */
 #define CONF_CHECKS_MAX		256	/* smtp_check + postfix_check blocks */
+/* Every tracked check of an instance: track_check, _script, _file, _process. */
+#define CONF_TRACKS_ALL_MAX	(4 * CONF_TRACKS_MAX)
 #define CONF_WEIGHT_MAX		253	/* |weight| of a tracked item */
 
 enum conf_state {
@@ -74,11 +76,15 @@ struct conf_track_if {
 	int line;
 };
 
-/* A track_check entry, resolved: which check, with which weight. */
+/*
+ * A track_check, track_script, track_file or track_process entry, resolved:
+ * which check, with which weight.
+ */
 struct conf_track {
 	size_t check;		/* index into conf->checks */
 	int weight;		/* the entry's, else the check's */
 	int line;		/* 0: implicit (default_checks) */
+	bool reverse;		/* keepalived's "weight N reverse" */
 };
 
 enum conf_starttls {
@@ -90,6 +96,50 @@ enum conf_starttls {
 enum conf_check_type {
 	CONF_CHECK_SMTP,
 	CONF_CHECK_POSTFIX,
+	CONF_CHECK_SCRIPT,	/* vrrp_script (conf_track.c) */
+	CONF_CHECK_FILE,	/* track_file / vrrp_track_file */
+	CONF_CHECK_PROCESS,	/* vrrp_track_process */
+};
+
+#define CONF_CMD_MAX		4096	/* a script command, with NUL */
+
+/* vrrp_script settings (interval, timeout, rise, fall in struct conf_check). */
+struct conf_check_script {
+	char cmd[CONF_CMD_MAX];		/* as keepalived splits it, re-quoted */
+	char user[CONF_NAME_MAX];	/* "" = global_defs script_user */
+	char group[CONF_NAME_MAX];	/* "" = the user's group */
+	bool init_fail;			/* failing until it first succeeds */
+	bool reverse;			/* the block's "weight N reverse" */
+};
+
+/* track_file settings: the file holds a number, multiplied by the weight. */
+struct conf_check_file {
+	char path[CONF_PATH_MAX];
+	bool init_file;			/* write init_value at start ... */
+	bool overwrite;			/* ... even over an existing file */
+	int32_t init_value;
+	bool reverse;
+};
+
+enum conf_param_match {
+	CONF_PARAM_NONE,		/* name only (comm, or argv[0]) */
+	CONF_PARAM_EXACT,		/* every parameter, no more */
+	CONF_PARAM_PARTIAL,		/* the parameters given, then any */
+	CONF_PARAM_INITIAL,		/* as PARTIAL, the last one a prefix */
+};
+
+/* vrrp_track_process settings. */
+struct conf_check_process {
+	char name[CONF_PATH_MAX];	/* comm, or the command's argv[0] */
+	char params[CONF_CMD_MAX];	/* NUL-separated, params_len bytes */
+	size_t params_len;
+	uint32_t nparams;
+	enum conf_param_match param_match;
+	bool full_command;		/* match /proc/PID/cmdline, not comm */
+	uint32_t quorum, quorum_max;	/* running processes for success */
+	uint64_t fork_delay_us;		/* quorum gained: wait this long */
+	uint64_t terminate_delay_us;	/* quorum lost: wait this long */
+	bool reverse;
 };
 
 /* smtp_check settings, defaults resolved. */
@@ -132,11 +182,15 @@ struct conf_check {
 	int line;
 	struct conf_check_smtp smtp;		/* CONF_CHECK_SMTP only */
 	struct conf_check_postfix postfix;	/* CONF_CHECK_POSTFIX only */
+	struct conf_check_script script;	/* CONF_CHECK_SCRIPT only */
+	struct conf_check_file tfile;	/* CONF_CHECK_FILE only */
+	struct conf_check_process process;	/* CONF_CHECK_PROCESS only */
 	uint64_t interval_us;		/* postfix_check: of the queue scan */
 	uint64_t timeout_us;		/* whole probe; 0 for postfix_check */
 	uint64_t step_timeout_us;	/* per SMTP step; 0 for postfix_check */
 	unsigned rise, fall;
-	int weight;			/* -253..253; 0: failure = resign */
+	int weight;			/* -253..253; 0: failure = resign;
+					 * scripts etc.: 0: failure = FAULT */
 };
 
 struct conf_instance {

@@ -64,8 +64,9 @@ grow_checks(struct conf_parser *p)
 }
 
 /* Defaults that depend on nothing else; the rest come in finish_check(). */
-static struct conf_check *
-add_check(struct conf_parser *p, const char *name, enum conf_check_type type)
+struct conf_check *
+conf_checks_add(struct conf_parser *p, const char *name,
+    enum conf_check_type type)
 {
 	struct conf_check *ch;
 
@@ -82,7 +83,7 @@ add_check(struct conf_parser *p, const char *name, enum conf_check_type type)
 	ch->rise = ch->fall = 1;
 	if (type == CONF_CHECK_SMTP) {
 		ch->smtp.tls_days_warn = TLS_DAYS_WARN;
-	} else {
+	} else if (type == CONF_CHECK_POSTFIX) {
 		ch->postfix.max_incoming_age_s = INCOMING_AGE_S;
 		ch->postfix.max_active_age_s = ACTIVE_AGE_S;
 		ch->postfix.master_poll_us = MASTER_POLL_US;
@@ -129,7 +130,7 @@ open_check(struct conf_parser *p, const struct conf_stmt *st,
 	else if (type == CONF_CHECK_SMTP && !strcmp(name, DEFAULT_POSTFIX))
 		conf_perr(p, "%s %s: the name is reserved for the default "
 		    "postfix_check", kw, r);
-	if ((ch = add_check(p, name, type)) == NULL)
+	if ((ch = conf_checks_add(p, name, type)) == NULL)
 		return -1;
 	ch->file = p->file;
 	ch->line = st->line;
@@ -478,6 +479,8 @@ finish_check(struct conf_parser *p, struct conf_check *ch,
 		finish_smtp(p, ch, pc);
 		return;
 	}
+	if (ch->type != CONF_CHECK_POSTFIX)
+		return;		/* keepalived's trackers: conf_track.c */
 	if (!has(pc, CONF_PK_CONFIG_DIR))
 		memcpy(ch->postfix.config_dir, p->conf->postfix_config_dir,
 		    sizeof(ch->postfix.config_dir));
@@ -521,7 +524,7 @@ add_implicit(struct conf_parser *p)
 		if (find_check(p->conf, defs[i].name, &idx) != NULL ||
 		    !wanted(p, defs[i].name))
 			continue;
-		if ((ch = add_check(p, defs[i].name, defs[i].type)) != NULL)
+		if ((ch = conf_checks_add(p, defs[i].name, defs[i].type)) != NULL)
 			ch->implicit = true;
 	}
 }
@@ -569,6 +572,9 @@ finish_tracks(struct conf_parser *p, struct conf_instance *in,
 	for (i = 0; i < n; i++) {
 		pt = tc->line != 0 ? &pi->ptracks[i] : NULL;
 		ch = find_check(p->conf, pt ? pt->name : defaults[i], &idx);
+		if (ch != NULL && ch->type != CONF_CHECK_SMTP &&
+		    ch->type != CONF_CHECK_POSTFIX)
+			ch = NULL;	/* a vrrp_script etc.: see conf_track.c */
 		if (ch == NULL && pt != NULL)
 			conf_perr_at(p, pt->at.file, pt->at.line,
 			    "track_check: no smtp_check or postfix_check "

@@ -106,7 +106,12 @@ conf_same_check(const struct conf_check *a, const struct conf_check *b)
 	    a->step_timeout_us == b->step_timeout_us &&
 	    a->rise == b->rise && a->fall == b->fall &&
 	    memcmp(&a->smtp, &b->smtp, sizeof(a->smtp)) == 0 &&
-	    memcmp(&a->postfix, &b->postfix, sizeof(a->postfix)) == 0;
+	    memcmp(&a->postfix, &b->postfix, sizeof(a->postfix)) == 0 &&
+	    memcmp(&a->script, &b->script, sizeof(a->script)) == 0 &&
+	    memcmp(&a->tfile, &b->tfile, sizeof(a->tfile)) == 0 &&
+	    memcmp(&a->process, &b->process, sizeof(a->process)) == 0 &&
+	    (a->type == CONF_CHECK_SMTP || a->type == CONF_CHECK_POSTFIX ||
+	    a->weight == b->weight);	/* a tracker's own weight counts */
 }
 
 bool

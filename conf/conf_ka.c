@@ -60,8 +60,6 @@ struct ka_kw {
 #define ROUTES	"addresses, routes and rules outside virtual_ipaddress"
 #define GARPX	"GARP on other interfaces"
 #define FIFOP	"priority-change lines in notify FIFOs; the state lines work"
-#define SCRIPTS	"vrrp_script/track_script are not supported; vipd checks " \
-	"Postfix itself (see smtp_check and postfix_check in vipd.conf(5))"
 
 static const struct ka_kw ka_table[] = {
 	/* Top level. */
@@ -90,12 +88,6 @@ static const struct ka_kw ka_table[] = {
 	{ "garp_group", T, KA_YET, GARPX },
 	{ "interface_up_down_delays", T, KA_YET, "interface up/down delays" },
 	/* Keyword-table entries, once vipd has them, take precedence. */
-	{ "vrrp_script", T, KA_SAY, SCRIPTS },
-	{ "track_script", I, KA_SAY, SCRIPTS },
-	{ "vrrp_track_file", T, KA_YET, "track files" },
-	{ "track_file", T | I, KA_YET, "track files" },
-	{ "vrrp_track_process", T, KA_YET, "process tracking" },
-	{ "track_process", T | I, KA_YET, "process tracking" },
 
 	/* global_defs. */
 	{ "process_names", G, KA_WARN, PROC },

@@ -280,6 +280,12 @@ kw_table(enum conf_blk b)
 		return conf_kw_smtp_check;
 	case CONF_BLK_POSTFIX_CHECK:
 		return conf_kw_postfix_check;
+	case CONF_BLK_SCRIPT:
+		return conf_kw_script;
+	case CONF_BLK_FILE:
+		return conf_kw_file;
+	case CONF_BLK_PROCESS:
+		return conf_kw_process;
 	default:
 		return NULL;
 	}
@@ -299,6 +305,12 @@ conf_kw_blk_name(enum conf_blk b)
 		[CONF_BLK_PEERS] = "unicast_peer",
 		[CONF_BLK_TRACK_IF] = "track_interface",
 		[CONF_BLK_TRACK_CHECK] = "track_check",
+		[CONF_BLK_SCRIPT] = "vrrp_script",
+		[CONF_BLK_FILE] = "track_file",
+		[CONF_BLK_PROCESS] = "vrrp_track_process",
+		[CONF_BLK_TRACK_SCRIPT] = "track_script",
+		[CONF_BLK_TRACK_FILE] = "track_file",
+		[CONF_BLK_TRACK_PROCESS] = "track_process",
 	};
 
 	return b > CONF_BLK_NONE && b < CONF_BLK_COUNT ? names[b] : "?";
@@ -355,6 +367,11 @@ conf_kw_list_line(struct conf_parser *p, enum conf_blk b,
 		break;
 	case CONF_BLK_TRACK_CHECK:
 		conf_checks_track_line(p, st);
+		break;
+	case CONF_BLK_TRACK_SCRIPT:
+	case CONF_BLK_TRACK_FILE:
+	case CONF_BLK_TRACK_PROCESS:
+		conf_track_line(p, b, st);
 		break;
 	default:
 		break;

@@ -13,7 +13,7 @@
 #include "conf/conf_lex.h"
 
 #define CONF_ARGS_MAX	8	/* words kept per statement; none needs more */
-#define CONF_SEEN_MAX	40	/* keywords per block table */
+#define CONF_SEEN_MAX	64	/* keywords per block table */
 
 enum conf_blk {
 	CONF_BLK_NONE,		/* a keyword that opens no block */
@@ -23,12 +23,18 @@ enum conf_blk {
 	CONF_BLK_AUTH,
 	CONF_BLK_SMTP_CHECK,
 	CONF_BLK_POSTFIX_CHECK,
+	CONF_BLK_SCRIPT,	/* vrrp_script (conf_track.c) */
+	CONF_BLK_FILE,		/* track_file / vrrp_track_file at top level */
+	CONF_BLK_PROCESS,	/* vrrp_track_process */
 	/* List blocks: each line is an item, not a keyword. */
 	CONF_BLK_VIPS,
 	CONF_BLK_EXCLUDED,
 	CONF_BLK_PEERS,
 	CONF_BLK_TRACK_IF,
 	CONF_BLK_TRACK_CHECK,
+	CONF_BLK_TRACK_SCRIPT,	/* in an instance (conf_track.c) */
+	CONF_BLK_TRACK_FILE,
+	CONF_BLK_TRACK_PROCESS,
 	CONF_BLK_COUNT
 };
 
@@ -49,12 +55,15 @@ struct conf_where {
 	int line;		/* 0: absent */
 };
 
-/* A track_check line, resolved to a check index at the end. */
+/* A track_check (or track_script, ...) line, resolved at the end. */
 struct conf_ptrack {
 	char name[CONF_NAME_MAX];
 	int weight;
 	bool has_weight;
 	struct conf_where at;
+	enum conf_check_type type;	/* track_script etc. only */
+	bool reverse;			/* "weight N reverse" */
+	bool reverse_set;		/* reverse or noreverse given */
 };
 
 /* Parse-time facts about an instance that struct conf_instance lacks. */
@@ -78,6 +87,8 @@ struct conf_pinst {
 	char notify_group[5][CONF_NAME_MAX];
 	struct conf_where notify_at[5];
 	bool drop;			/* left out after parsing (no VIP) */
+	struct conf_ptrack *xtracks;	/* track_script, _file, _process */
+	size_t nxtracks;
 };
 
 /* Parse-time facts about a check block. */
@@ -164,6 +175,7 @@ enum {
 	CONF_IK_UNICAST_TTL, CONF_IK_CHECK_UNICAST_SRC,
 	CONF_IK_NOTIFY_SCRIPT_TIMEOUT,
 	CONF_IK_MCAST_SRC, CONF_IK_PREEMPT, CONF_IK_STRICT, CONF_IK_ACCEPT,
+	CONF_IK_TRACK_SCRIPT, CONF_IK_TRACK_FILE, CONF_IK_TRACK_PROCESS,
 	CONF_IK_END,
 };
 enum { CONF_AK_TYPE, CONF_AK_PASS, CONF_AK_END };
@@ -208,6 +220,9 @@ extern const struct conf_kw conf_kw_instance[];
 extern const struct conf_kw conf_kw_auth[];
 extern const struct conf_kw conf_kw_smtp_check[];
 extern const struct conf_kw conf_kw_postfix_check[];
+extern const struct conf_kw conf_kw_script[];
+extern const struct conf_kw conf_kw_file[];
+extern const struct conf_kw conf_kw_process[];
 
 /* Engine (conf.c) --------------------------------------------------------- */
 
@@ -375,6 +390,9 @@ void conf_addr_finish(struct conf_parser *p, struct conf_instance *in,
 
 /* Health checks (conf_checks.c) ---------------------------------------- */
 
+/* A new check named @name, defaults set; NULL (reported) if out of memory. */
+struct conf_check *conf_checks_add(struct conf_parser *p, const char *name,
+    enum conf_check_type type);
 int conf_checks_kw_smtp(struct conf_parser *p, const struct conf_stmt *st);
 int conf_checks_kw_postfix(struct conf_parser *p,
     const struct conf_stmt *st);
@@ -382,5 +400,15 @@ void conf_checks_track_line(struct conf_parser *p,
     const struct conf_stmt *st);
 /* Defaults and limits of the checks, then what each instance tracks. */
 void conf_checks_finish(struct conf_parser *p);
+
+/* vrrp_script, track_file, vrrp_track_process (conf_track.c) ----------- */
+
+/* Open a vrrp_script, track_file or vrrp_track_process block. */
+int conf_track_kw_open(struct conf_parser *p, const struct conf_stmt *st);
+/* One line of track_script, track_file or track_process in an instance. */
+void conf_track_line(struct conf_parser *p, enum conf_blk b,
+    const struct conf_stmt *st);
+/* Check the blocks, then add what each instance tracks to in->tracks. */
+void conf_track_finish(struct conf_parser *p);
 
 #endif

@@ -202,10 +202,102 @@ print_postfix(FILE *out, const struct conf_check_postfix *pf)
 	fputc('\n', out);
 }
 
+/* keepalived's trackers, in keepalived's words. */
+static void
+print_script(FILE *out, const struct conf_check *ch)
+{
+	const struct conf_check_script *s = &ch->script;
+
+	fprintf(out, "    script ");
+	print_word(out, s->cmd);
+	fprintf(out, "\n    interval ");
+	print_us(out, ch->interval_us);
+	fprintf(out, "\n    timeout ");
+	print_us(out, ch->timeout_us);
+	fprintf(out, "\n    weight %d%s\n    rise %u\n    fall %u\n",
+	    ch->weight, s->reverse ? " reverse" : "", ch->rise, ch->fall);
+	if (s->user[0] != '\0') {
+		fprintf(out, "    user ");
+		print_word(out, s->user);
+		if (s->group[0] != '\0') {
+			fputc(' ', out);
+			print_word(out, s->group);
+		}
+		fputc('\n', out);
+	}
+	if (s->init_fail)
+		fprintf(out, "    init_fail\n");
+}
+
+static void
+print_process(FILE *out, const struct conf_check *ch)
+{
+	static const char *const pm[] = { "", "", " partial", " initial" };
+	const struct conf_check_process *pr = &ch->process;
+	size_t off;
+
+	fprintf(out, "    process ");
+	print_word(out, pr->name);
+	for (off = 0; off < pr->params_len; off += strlen(pr->params + off) + 1) {
+		fputc(' ', out);
+		print_word(out, pr->params + off);
+	}
+	fputc('\n', out);
+	if (pr->param_match != CONF_PARAM_NONE)
+		fprintf(out, "    param_match%s\n", pm[pr->param_match]);
+	if (pr->full_command)
+		fprintf(out, "    full_command\n");
+	fprintf(out, "    weight %d%s\n", ch->weight, pr->reverse ? " reverse" :
+	    "");
+	if (pr->quorum_max != 0)	/* quorum_max 0 sets quorum 0 */
+		fprintf(out, "    quorum %u\n", pr->quorum);
+	if (pr->quorum_max != UINT32_MAX)
+		fprintf(out, "    quorum_max %u\n", pr->quorum_max);
+	if (pr->fork_delay_us != 0) {
+		fprintf(out, "    fork_delay ");
+		print_us(out, pr->fork_delay_us);
+		fputc('\n', out);
+	}
+	if (pr->terminate_delay_us != 0) {
+		fprintf(out, "    terminate_delay ");
+		print_us(out, pr->terminate_delay_us);
+		fputc('\n', out);
+	}
+}
+
+static void
+print_tracker(FILE *out, const struct conf_check *ch)
+{
+	const struct conf_check_file *f = &ch->tfile;
+
+	fprintf(out, "\n%s ", ch->type == CONF_CHECK_SCRIPT ? "vrrp_script" :
+	    ch->type == CONF_CHECK_FILE ? "track_file" : "vrrp_track_process");
+	print_word(out, ch->name);
+	fprintf(out, " {\n");
+	if (ch->type == CONF_CHECK_SCRIPT) {
+		print_script(out, ch);
+	} else if (ch->type == CONF_CHECK_PROCESS) {
+		print_process(out, ch);
+	} else {
+		print_opt(out, "    ", "file", f->path);
+		fprintf(out, "    weight %d%s\n", ch->weight, f->reverse ?
+		    " reverse" : "");
+		if (f->init_file)
+			fprintf(out, "    init_file %d%s\n", f->init_value,
+			    f->overwrite ? " overwrite" : "");
+	}
+	fprintf(out, "}\n");
+}
+
 static void
 print_check(FILE *out, const struct conf_check *ch)
 {
 	bool smtp = ch->type == CONF_CHECK_SMTP;
+
+	if (ch->type != CONF_CHECK_SMTP && ch->type != CONF_CHECK_POSTFIX) {
+		print_tracker(out, ch);
+		return;
+	}
 
 	fprintf(out, "\n%s ", smtp ? "smtp_check" : "postfix_check");
 	print_word(out, ch->name);
@@ -315,19 +407,56 @@ print_tracking(FILE *out, const struct conf_instance *in)
  * of the instance, which then costs nothing.
  */
 static void
+print_track_list(FILE *out, const struct conf *c,
+    const struct conf_instance *in, enum conf_check_type t, const char *kw)
+{
+	const struct conf_track *tr;
+	size_t i, n = 0;
+
+	for (i = 0; i < in->ntracks; i++) {
+		tr = &in->tracks[i];
+		if (c->checks[tr->check].type != t)
+			continue;
+		if (n++ == 0)
+			fprintf(out, "    %s {\n", kw);
+		fprintf(out, "        ");
+		print_word(out, c->checks[tr->check].name);
+		fprintf(out, " weight %d", tr->weight);
+		if (t != CONF_CHECK_SMTP)
+			fprintf(out, " %s", tr->reverse ? "reverse" :
+			    "noreverse");
+		fputc('\n', out);
+	}
+	if (n > 0)
+		fprintf(out, "    }\n");
+}
+
+static void
 print_health(FILE *out, const struct conf *c, const struct conf_instance *in)
 {
-	size_t i;
+	size_t i, n = 0;
 
+	print_track_list(out, c, in, CONF_CHECK_SCRIPT, "track_script");
+	print_track_list(out, c, in, CONF_CHECK_FILE, "track_file");
+	print_track_list(out, c, in, CONF_CHECK_PROCESS, "track_process");
 	fprintf(out, "    default_checks %s\n", onoff(in->default_checks));
 	if (in->health_strict)
 		fprintf(out, "    health_strict\n");
-	if (in->ntracks == 0)
+	for (i = 0; i < in->ntracks; i++)
+		if (c->checks[in->tracks[i].check].type == CONF_CHECK_SMTP ||
+		    c->checks[in->tracks[i].check].type == CONF_CHECK_POSTFIX)
+			n++;
+	if (n == 0)
 		return;
 	fprintf(out, "    track_check {\n");
 	for (i = 0; i < in->ntracks; i++) {
+		const struct conf_check *ck = &c->checks[in->tracks[i].check];
+
+		if (ck->type != CONF_CHECK_SMTP &&
+		    ck->type != CONF_CHECK_POSTFIX)
+			continue;
 		fprintf(out, "        ");
-		print_word(out, c->checks[in->tracks[i].check].name);
+		print_word(out, ck->name);
 		fprintf(out, " weight %d\n", in->tracks[i].weight);
 	}
 	fprintf(out, "    }\n");
@@ -393,6 +522,19 @@ conf_print(FILE *out, const struct conf *conf)
 static void
 print_target(FILE *out, const struct conf_check *k)
 {
+	if (k->type == CONF_CHECK_SCRIPT) {
+		fprintf(out, "script %s", k->script.cmd);
+		return;
+	}
+	if (k->type == CONF_CHECK_FILE) {
+		fprintf(out, "file %s", k->tfile.path);
+		return;
+	}
+	if (k->type == CONF_CHECK_PROCESS) {
+		fprintf(out, "process %s, quorum %u", k->process.name,
+		    k->process.quorum);
+		return;
+	}
 	if (k->type == CONF_CHECK_POSTFIX) {
 		fprintf(out, "postfix %s", k->postfix.queue_directory[0] ?
 		    k->postfix.queue_directory : k->postfix.config_dir);
@@ -429,7 +571,8 @@ conf_print_tracks(FILE *out, const struct conf *conf)
 			fprintf(out, "%s%s (", k == 0 ? "tracks " : "; ",
 			    ck->name);
 			print_target(out, ck);
-			fprintf(out, ", weight %d)", in->tracks[k].weight);
+			fprintf(out, ", weight %d%s)", in->tracks[k].weight,
+			    in->tracks[k].reverse ? " reverse" : "");
 		}
 		fputs(in->health_strict ? ", health_strict\n" : "\n", out);
 	}

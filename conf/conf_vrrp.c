@@ -610,6 +610,10 @@ const struct conf_kw conf_kw_top[] = {
 	BLK("smtp_check", CONF_BLK_SMTP_CHECK, conf_checks_kw_smtp, 1, 1),
 	BLK("postfix_check", CONF_BLK_POSTFIX_CHECK, conf_checks_kw_postfix,
 	    1, 1),
+	BLK("vrrp_script", CONF_BLK_SCRIPT, conf_track_kw_open, 1, 1),
+	BLK("track_file", CONF_BLK_FILE, conf_track_kw_open, 1, 1),
+	BLK("vrrp_track_file", CONF_BLK_FILE, conf_track_kw_open, 1, 1),
+	BLK("vrrp_track_process", CONF_BLK_PROCESS, conf_track_kw_open, 1, 1),
 	KW(NULL, NULL, 0, 0),
 };
 
@@ -738,6 +742,12 @@ const struct conf_kw conf_kw_instance[] = {
 	[CONF_IK_PREEMPT] = KW("preempt", conf_sys_kw_instance, 0, 0),
 	[CONF_IK_STRICT] = KW("strict_mode", conf_sys_kw_instance, 0, 1),
 	[CONF_IK_ACCEPT] = KW("accept", conf_sys_kw_instance, 0, 0),
+	[CONF_IK_TRACK_SCRIPT] = BLK("track_script", CONF_BLK_TRACK_SCRIPT,
+	    NULL, 0, 0),
+	[CONF_IK_TRACK_FILE] = BLK("track_file", CONF_BLK_TRACK_FILE, NULL,
+	    0, 0),
+	[CONF_IK_TRACK_PROCESS] = BLK("track_process", CONF_BLK_TRACK_PROCESS,
+	    NULL, 0, 0),
 	[CONF_IK_END] = KW(NULL, NULL, 0, 0),
 };
 

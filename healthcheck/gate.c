@@ -8,6 +8,32 @@
 #define PRIO_OWNER	255
 #define PRIO_MAX	254
 
+/* What one check adds to the priority (keepalived's arithmetic). */
+static int
+check_delta(const struct hc_gate_check *c)
+{
+	int d = 0;
+
+	if (c->has_value)
+		return c->value;
+	if (c->weight > 0 && c->ok)
+		d = c->weight;
+	else if (c->weight < 0 && !c->ok)
+		d = c->weight;
+	return c->reverse ? -d : d;
+}
+
+/* Whether a tracker puts the instance in FAULT. */
+static bool
+check_faults(const struct hc_gate_check *c)
+{
+	if (!c->tracker || !c->known)
+		return false;
+	if (c->has_value)
+		return c->value <= -254;
+	return c->weight == 0 && c->ok == c->reverse;
+}
+
 void
 hc_gate_eval(uint8_t base, bool strict, bool maintenance,
     const struct hc_gate_check *checks, size_t n, struct hc_gate_result *res)
@@ -19,21 +45,28 @@ hc_gate_eval(uint8_t base, bool strict, bool maintenance,
 	res->resign = false;
 	res->delta = 0;
 	res->cause = NULL;
+	res->fault = false;
+	res->fault_name = NULL;
 	for (i = 0; i < n; i++) {
 		const struct hc_gate_check *c = &checks[i];
 
 		if (!c->known) {
-			res->ready = false;
+			if (!c->tracker || c->weight == 0)
+				res->ready = false;
 			continue;
 		}
-		if (c->weight == 0 && !c->ok) {
+		if (check_faults(c)) {
+			if (!res->fault)
+				res->fault_name = c->name;
+			res->fault = true;
+		} else if (c->tracker && (c->weight == 0 || c->has_value)) {
+			res->delta += c->has_value ? c->value : 0;
+		} else if (c->weight == 0 && !c->ok) {
 			if (!res->resign)
 				res->cause = c->reason;
 			res->resign = true;
-		} else if (c->weight > 0 && c->ok) {
-			res->delta += c->weight;
-		} else if (c->weight < 0 && !c->ok) {
-			res->delta += c->weight;
+		} else {
+			res->delta += check_delta(c);
 		}
 	}
 	if (base == PRIO_OWNER) {
@@ -78,8 +111,20 @@ put(char *buf, size_t len, size_t off, const char *fmt, ...)
 static const char *
 effect(const struct hc_gate_check *c, char *tmp, size_t len)
 {
+	int d;
+
 	if (!c->known)
-		return "no verdict yet";
+		return c->tracker && c->weight != 0 ? "no verdict yet: +0" :
+		    "no verdict yet";
+	if (check_faults(c))
+		return "FAULT (weight 0 tracker)";
+	if (c->has_value || (c->tracker && c->reverse && c->weight != 0)) {
+		d = check_delta(c);
+		snprintf(tmp, len, "%+d%s", d, c->reverse ? " (reverse)" : "");
+		return tmp;
+	}
+	if (c->tracker && c->weight == 0)
+		return "no effect (weight 0)";
 	if (c->weight == 0)
 		return c->ok ? "no effect (weight 0)" :
 		    "resign (weight 0 and failing)";
@@ -135,6 +180,9 @@ hc_gate_explain(uint8_t base, bool strict, bool maintenance,
 	if (base == PRIO_OWNER && n > 0)
 		off = put(buf, len, off, "failing checks leave the owner "
 		    "Master: use priority 254 or lower to gate it\n");
+	if (r.fault)
+		off = put(buf, len, off, "FAULT: tracker %s (weight 0 or "
+		    "track_file at -254)\n", r.fault_name);
 	off = put(buf, len, off, "effective priority %u\n", r.priority);
 	return off;
 }

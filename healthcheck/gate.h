@@ -14,6 +14,14 @@ struct hc_gate_check {
 	bool ok;		/* passing after rise/fall (degraded passes) */
 	int weight;		/* -253..253; 0 = failing makes the router resign */
 	const char *reason;	/* last verdict's reason, for explain */
+	/* keepalived's trackers (vrrp_script, track_file, track_process): */
+	bool tracker;		/* weight 0 failing = FAULT, not resign;
+				 * no verdict yet holds startup only if
+				 * weight 0 (keepalived's init state) */
+	bool reverse;		/* the weight's effect is negated; weight 0:
+				 * passing is what makes the FAULT */
+	bool has_value;		/* track_file: value is the whole effect */
+	int value;		/* number read times weight, -254..253 */
 };
 
 struct hc_gate_result {
@@ -22,6 +30,8 @@ struct hc_gate_result {
 	uint8_t priority;	/* effective priority for the state machine */
 	int delta;		/* sum of the weights that applied */
 	const char *cause;	/* reason of the first failing weight-0 check */
+	bool fault;		/* a tracker holds the instance in FAULT */
+	const char *fault_name;	/* the first such tracker */
 };
 
 /*
@@ -30,7 +40,9 @@ struct hc_gate_result {
  * (an owner's 255 never moves). A failing weight-0 check makes the router
  * resign: priority 1, a last-resort candidate, or 0 (never Master) when
  * strict. Maintenance forces 0. An owner (255) is never gated: it stays
- * 255 with resign false, whatever the checks and maintenance say.
+ * 255 with resign false, whatever the checks and maintenance say. A
+ * tracker of weight 0 failing (passing if reverse), or a track_file value
+ * of -254, sets fault instead, for an owner too (keepalived's FAULT).
  */
 void hc_gate_eval(uint8_t base, bool strict, bool maintenance,
     const struct hc_gate_check *checks, size_t n, struct hc_gate_result *res);

@@ -88,8 +88,8 @@ scan(const char *s, char *out, size_t *outlen, int *argc)
 	return *argc == 0 ? CMDLINE_ERR_EMPTY : CMDLINE_OK;
 }
 
-enum cmdline_err
-cmdline_split(const char *s, char ***argv_out, int *argc_out)
+static enum cmdline_err
+split(const char *s, char ***argv_out, int *argc_out, bool absolute)
 {
 	char words[CMDLINE_MAX_LEN + 1];
 	enum cmdline_err err;
@@ -103,7 +103,7 @@ cmdline_split(const char *s, char ***argv_out, int *argc_out)
 		return CMDLINE_ERR_TOO_LONG;
 	if ((err = scan(s, words, &len, &argc)) != CMDLINE_OK)
 		return err;
-	if (words[0] != '/')
+	if (absolute && words[0] != '/')
 		return CMDLINE_ERR_RELATIVE;
 	/* Pointers and strings in one block, so one free() releases both. */
 	vsize = ((size_t)argc + 1) * sizeof(char *);
@@ -118,6 +118,18 @@ cmdline_split(const char *s, char ***argv_out, int *argc_out)
 	*argv_out = argv;
 	*argc_out = argc;
 	return CMDLINE_OK;
+}
+
+enum cmdline_err
+cmdline_split(const char *s, char ***argv_out, int *argc_out)
+{
+	return split(s, argv_out, argc_out, true);
+}
+
+enum cmdline_err
+cmdline_split_any(const char *s, char ***argv_out, int *argc_out)
+{
+	return split(s, argv_out, argc_out, false);
 }
 
 void

@@ -40,6 +40,13 @@ enum cmdline_err {
 enum cmdline_err cmdline_split(const char *s, char ***argv_out,
     int *argc_out);
 
+/*
+ * As cmdline_split, but the first word may be a bare name or a relative
+ * path: vrrp_script's "script", which keepalived looks up on PATH.
+ */
+enum cmdline_err cmdline_split_any(const char *s, char ***argv_out,
+    int *argc_out);
+
 /* Release a vector from cmdline_split or cmdline_concat; NULL is allowed. */
 void cmdline_free(char **argv);
 

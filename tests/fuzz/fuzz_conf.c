@@ -22,6 +22,19 @@ static char *print_conf(const struct conf *c, size_t *len)
 	return buf;
 }
 
+/* track_file and vrrp_track_process weigh up to 254, as keepalived's. */
+static int weight_max(const struct conf_check *k)
+{
+	return k->type == CONF_CHECK_FILE || k->type == CONF_CHECK_PROCESS ?
+	    CONF_WEIGHT_MAX + 1 : CONF_WEIGHT_MAX;
+}
+
+/* Checks run on a timer (files and processes follow kernel events). */
+static int timed(const struct conf_check *k)
+{
+	return k->type != CONF_CHECK_FILE && k->type != CONF_CHECK_PROCESS;
+}
+
 /* What the daemon relies on in an accepted configuration. */
 static void check_invariants(const struct conf *c)
 {
@@ -38,12 +51,13 @@ static void check_invariants(const struct conf *c)
 				__builtin_trap();
 		for (j = 0; j < in->ntracks; j++)
 			if (in->tracks[j].check >= c->nchecks ||
-			    in->tracks[j].weight < -CONF_WEIGHT_MAX ||
-			    in->tracks[j].weight > CONF_WEIGHT_MAX)
+			    abs(in->tracks[j].weight) > weight_max(
+			    &c->checks[in->tracks[j].check]))
 				__builtin_trap();
 	}
 	for (i = 0; i < c->nchecks; i++)
-		if (c->checks[i].interval_us == 0 || (c->checks[i].type ==
+		if ((c->checks[i].interval_us == 0 && timed(&c->checks[i])) ||
+		    (c->checks[i].type ==
 		    CONF_CHECK_SMTP && (c->checks[i].step_timeout_us == 0 ||
 		    c->checks[i].step_timeout_us > c->checks[i].timeout_us ||
 		    c->checks[i].timeout_us > c->checks[i].interval_us * 10)))

@@ -3,7 +3,8 @@
 `vipd -f FILE -n -l -D` and the long forms of a systemd unit start vipd like
 keepalived (default pid file and socket under /run, here a private one);
 `vipd -t -f` accepts realistic keepalived.conf files with warnings for
-e-mail alerts and refuses vrrp_script and virtual_server by name.  Each
+e-mail alerts, takes vrrp_script beside its own checks, and refuses
+virtual_server by name.  Each
 file is checked with `keepalived -t` too, to keep the samples honest."""
 
 import os
@@ -239,22 +240,28 @@ def test_config_check_notification_email_warns(make_lab):
     assert len(r.stderr.strip().splitlines()) == 5, r.stderr
 
 
-@pytest.mark.parametrize("case", ["vrrp_script", "virtual_server"])
-def test_config_check_refuses_by_keyword(make_lab, case):
-    text = TRACK_SCRIPT if case == "vrrp_script" else LVS
+def test_config_check_takes_vrrp_script(make_lab):
+    """vrrp_script/track_script run as keepalived runs them, in addition to
+    vipd's default Postfix checks (a chk_postfix gets both)."""
     lab = make_lab(1)
-    path, r = check_both(lab, case, text)
+    path, r = check_both(lab, "vrrp_script", TRACK_SCRIPT)
+    assert r.returncode == 0 and r.stderr.strip() == "", (r.returncode, r.stderr)
+    line = r.stdout.strip()
+    assert line.startswith("VI_1: tracks default_smtp (smtp 127.0.0.1:25, weight 0); "
+                           "default_postfix ("), line
+    assert "chk_postfix (script /usr/bin/pgrep -x master, weight -20)" in line, line
+
+
+def test_config_check_refuses_lvs(make_lab):
+    lab = make_lab(1)
+    path, r = check_both(lab, "virtual_server", LVS)
     assert r.returncode == 1, (r.returncode, r.stderr)
-    (line,) = line_of(text, case)
+    (line,) = line_of(LVS, "virtual_server")
     errors = [l for l in r.stderr.splitlines() if ": warning: " not in l]
-    assert any(l.startswith("%s:%d: " % (path, line)) and case in l for l in errors), r.stderr
-    if case == "vrrp_script":
-        (tl,) = line_of(text, "track_script")
-        assert any(l.startswith("%s:%d: " % (path, tl)) and "track_script" in l
-                   for l in errors), r.stderr
-    else:
-        # Only the LVS part is an error; the e-mail keywords stay warnings.
-        assert len(errors) == 1, r.stderr
+    assert any(l.startswith("%s:%d: " % (path, line)) and "virtual_server" in l
+               for l in errors), r.stderr
+    # Only the LVS part is an error; the e-mail keywords stay warnings.
+    assert len(errors) == 1, r.stderr
 
 
 def test_config_check_include_glob(make_lab):

@@ -341,9 +341,6 @@ static void test_keepalived_words(void **state)
 		   "supported yet by vipd\n"
 		   "t.conf:16: \"skip_check_adv_addr\" is not supported per "
 		   "instance: use vrrp_skip_check_adv_addr in global_defs\n"
-		   "t.conf:17: vrrp_script/track_script are not supported; vipd "
-		   "checks Postfix itself (see smtp_check and postfix_check in "
-		   "vipd.conf(5))\n"
 		   "t.conf:20: \"no_accept\" is refused: mail needs the VIP to "
 		   "accept traffic (vipd always runs in Accept_Mode)\n"
 		   "t.conf:21: \"old_unicast_checksum\" (keepalived's pre-1.3.6 "
@@ -353,7 +350,8 @@ static void test_keepalived_words(void **state)
 		   "t.conf:7: vrrp_instance VI_1: strict mode without \"accept\" "
 		   "drops all traffic to the VIP in keepalived (no_accept); vipd "
 		   "always accepts it, which mail needs: add \"accept\" to the "
-		   "instance\n");
+		   "instance\n"
+		   "t.conf:18: track_script: no vrrp_script named \"chk\"\n");
 	/* the decision table is per block */
 	top_expect("global_defs {\n debug 1\n}\n", "lvs_id x",
 		   "t.conf:2: \"debug\" is not valid in global_defs\n"
