@@ -26,6 +26,7 @@
 #include "agent/iface.h"
 #include "agent/instance.h"
 #include "agent/status.h"
+#include "agent/vips.h"
 #include "netlink/nl.h"
 
 static void
@@ -174,35 +175,6 @@ ctl_del(void *l, int fd)
 	return loop_del_fd(l, fd);
 }
 
-/* Remove configured VIPs a previous run may have left behind. */
-static void
-remove_leftovers(struct vipd *v)
-{
-	struct nl_addr a;
-	size_t i, k;
-
-	for (i = 0; i < v->conf->ninstances; i++) {
-		const struct conf_instance *c = &v->conf->instances[i];
-
-		for (k = 0; k < c->nvips; k++) {
-			const struct conf_vip *vip = &c->vips[k];
-			struct vipd_iface *ifp = vipd_iface_get(v,
-			    vip->dev[0] ? vip->dev : c->interface);
-
-			if (ifp == NULL || ifp->ifindex <= 0)
-				continue;
-			memset(&a, 0, sizeof(a));
-			a.family = vip->family;
-			memcpy(a.addr, vip->addr, 16);
-			a.prefixlen = vip->prefixlen;
-			if (nl_addr_del(v->nl, ifp->ifindex, &a) == 0)
-				log_info("%s: removed leftover %s/%u", ifp->name,
-				    vipd_addr_str(a.family, a.addr,
-				    (char[64]){ 0 }, 64), a.prefixlen);
-		}
-	}
-}
-
 static int
 setup_ifaces(struct vipd *v)
 {
@@ -232,7 +204,8 @@ setup_ifaces(struct vipd *v)
 			log_warnx("%s: no such interface (yet); waiting for it",
 			    v->ifaces[i].name);
 	}
-	remove_leftovers(v);
+	/* What an earlier run left; warn about addresses not ours. */
+	vipd_vips_sweep(v);
 	for (i = 0; i < v->nifaces; i++)
 		if (v->ifaces[i].ifindex > 0 &&
 		    vipd_iface_open(v, &v->ifaces[i]) < 0) {

@@ -420,7 +420,10 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	loop_timer_init(&inst->refresh_timer, refresh_cb, inst);
 	loop_timer_init(&inst->garp_lower_timer, garp_lower_cb, inst);
 	loop_timer_init(&inst->release_timer, release_cb, inst);
-	vipd_vips_init(inst);
+	if (vipd_vips_init(inst) < 0) {
+		log_warn("%s", c->name);
+		return -1;
+	}
 	for (k = 0; k < 5; k++) {
 		if (scripts[k] == NULL)
 			continue;
@@ -458,6 +461,7 @@ vipd_instance_free(struct vipd_instance *inst)
 	loop_timer_cancel(l, &inst->garp_lower_timer);
 	loop_timer_cancel(l, &inst->release_timer);
 	vipd_vips_announce_stop(inst);
+	vipd_vips_free(inst);
 	for (k = 0; k < 5; k++) {
 		cmdline_free(inst->notify_argv[k]);
 		inst->notify_argv[k] = NULL;

@@ -14,8 +14,11 @@
  * Two NETLINK_ROUTE sockets: one for requests (unicast replies only, never
  * multicast, so waiting for an ACK sees nothing unrelated) and one
  * subscribed to link and address notifications for the event loop.
- * Requests wait up to one second for the kernel's answer (it answers at
- * once in practice); the daemon stays single-threaded.
+ * The kernel answers a request while handling our send, so requests wait
+ * at most a few milliseconds for an answer already queued (ETIMEDOUT
+ * otherwise); the daemon stays single-threaded. Address dumps ask the
+ * kernel for one link only, so their cost does not grow with the
+ * addresses of other interfaces.
  */
 struct nl;
 
@@ -59,9 +62,28 @@ int nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *a,
 		uint32_t lifetime_s);
 
 /*
+ * As nl_addr_add(), but replace = false uses NLM_F_EXCL: an address that
+ * exists is left alone and the call fails with EEXIST. proto != 0 is
+ * stored with the address as IFA_PROTO (Linux 6.1+), so the owner can
+ * recognise it later.
+ */
+int nl_addr_install(struct nl *nl, int ifindex, const struct nl_addr *a,
+		    uint32_t lifetime_s, bool replace, uint8_t proto);
+
+/*
+ * Dump the addresses of family on ifindex (> 0) into event(arg), calling
+ * reset(arg) before each attempt: a dump interrupted by a concurrent
+ * change (NLM_F_DUMP_INTR) is started again. Returns 0, or -1 with errno
+ * (ENODEV: no such link; EAGAIN: kept being interrupted).
+ */
+int nl_addr_list(struct nl *nl, int ifindex, int family,
+		 void (*event)(const struct nl_event *ev, void *arg),
+		 void (*reset)(void *arg), void *arg);
+
+/*
  * Delete a from ifindex and wait for the ACK. Returns 0, or -1 with errno:
- * EADDRNOTAVAIL if the address is not on the link (IPv6 also when the
- * prefix length differs; IPv4 ignores it), otherwise as nl_addr_add().
+ * EADDRNOTAVAIL if the address is not on the link with a->prefixlen,
+ * otherwise as nl_addr_add().
  */
 int nl_addr_del(struct nl *nl, int ifindex, const struct nl_addr *a);
 
