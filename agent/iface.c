@@ -107,21 +107,48 @@ refresh_src(struct vipd *v, struct vipd_iface *ifp)
 	free(excl);
 }
 
+/*
+ * Address events of links we do not use are dropped in the kernel. Set
+ * before a dump, so that no change after the dump goes unseen.
+ */
+static void
+update_filter(struct vipd *v)
+{
+	int *idx = calloc(v->nifaces + 1, sizeof(*idx));
+	size_t i, n = 0;
+
+	if (idx == NULL) {
+		log_warn("netlink filter");
+		return;
+	}
+	for (i = 0; i < v->nifaces; i++)
+		if (v->ifaces[i].ifindex > 0)
+			idx[n++] = v->ifaces[i].ifindex;
+	if (nl_monitor_filter(v->nl, idx, n) < 0)
+		log_warn("netlink filter");
+	free(idx);
+}
+
 void
 vipd_iface_refresh(struct vipd *v, struct vipd_iface *ifp)
 {
 	struct nl_event link;
+	int old = ifp->ifindex;
 
 	if (nl_link_get(v->nl, ifp->name, &link) < 0) {
 		ifp->ifindex = 0;
 		ifp->up = false;
 		ifp->af[0].has_src = ifp->af[1].has_src = false;
+		if (old != 0)
+			update_filter(v);
 		return;
 	}
 	ifp->ifindex = link.ifindex;
 	ifp->up = link.up;
 	if (link.has_mac)
 		memcpy(ifp->mac, link.mac, 6);
+	if (ifp->ifindex != old)
+		update_filter(v);
 	refresh_src(v, ifp);
 }
 

@@ -3,9 +3,11 @@
 
 #include <sys/socket.h>
 
+#include <linux/filter.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -138,6 +140,43 @@ nl_monitor_read(struct nl *nl,
 		}
 	}
 	return 0;
+}
+
+/* Most links a monitor filter names; beyond, addresses are not filtered. */
+#define NL_FILTER_MAX	200
+
+int
+nl_monitor_filter(struct nl *nl, const int *ifindex, size_t n)
+{
+	struct sock_filter prog[NL_FILTER_MAX + 8];
+	struct sock_fprog fp = { .filter = prog };
+	int fd = mnl_socket_get_fd(nl->mon);
+	size_t k, i = 0;
+
+	if (n > NL_FILTER_MAX) {
+		(void)setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0);
+		return 0;
+	}
+	/*
+	 * Classic BPF loads in network order and netlink is in host order:
+	 * compare with htons()/htonl() of the values. One notification per
+	 * skb, so the header is at offset 0 and ifa_index at 16 + 4.
+	 */
+	prog[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_H | BPF_ABS,
+	    offsetof(struct nlmsghdr, nlmsg_type));
+	prog[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+	    htons(RTM_NEWADDR), 1, 0);
+	prog[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+	    htons(RTM_DELADDR), 0, (uint8_t)(n + 2));
+	prog[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    NLMSG_HDRLEN + offsetof(struct ifaddrmsg, ifa_index));
+	for (k = 0; k < n; k++)
+		prog[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
+		    BPF_K, htonl((uint32_t)ifindex[k]), (uint8_t)(n - k), 0);
+	prog[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	prog[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffffu);
+	fp.len = (unsigned short)i;
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp));
 }
 
 /* ---- requests ---------------------------------------------------------- */

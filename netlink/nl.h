@@ -35,6 +35,16 @@ void nl_close(struct nl *nl);
 int nl_monitor_fd(const struct nl *nl);
 
 /*
+ * Let the kernel drop address notifications of every link but the n in
+ * ifindex (a socket filter), so that a busy link vipd does not use costs
+ * no wake-up at all; link notifications always pass (a watched link may
+ * appear under a new index). Call again whenever the set changes; n == 0
+ * drops every address notification; a very long list removes the filter.
+ * Returns 0, or -1 with errno from setsockopt.
+ */
+int nl_monitor_filter(struct nl *nl, const int *ifindex, size_t n);
+
+/*
  * Read pending notifications from the monitor socket and call cb for each
  * link and address event (see struct nl_event). Stops at EAGAIN, or after
  * a bounded number of reads so one busy socket cannot starve the loop (the
