@@ -46,8 +46,10 @@ nl_cb(int fd, uint32_t events, void *arg)
 	now = loop_now();
 	for (i = 0; i < v->nifaces; i++)
 		vipd_iface_refresh(v, &v->ifaces[i]);
-	for (i = 0; i < v->ninsts; i++)
+	for (i = 0; i < v->ninsts; i++) {
+		vipd_vips_resync(v->insts[i]);
 		vipd_instance_link(v->insts[i], now);
+	}
 }
 
 static void

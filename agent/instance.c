@@ -577,12 +577,15 @@ vipd_instance_addr_gone(struct vipd_instance *inst, int ifindex,
     const struct nl_addr *a, uint64_t now)
 {
 	char abuf[INET6_ADDRSTRLEN];
+	uint64_t missed;
 
 	if (inst->fsm.state != VRRP_STATE_MASTER || !inst->vips_installed ||
 	    !vipd_vips_match(inst, ifindex, a))
 		return;
-	LOGWX(inst, "%s was removed while Master; putting it back",
-	    vipd_addr_str(a->family, a->addr, abuf, sizeof(abuf)));
+	/* Someone deleting it in a loop must not flood the log. */
+	if (log_ratelimit_ok(&inst->vip_rl, now, &missed))
+		LOGWX(inst, "%s was removed while Master; putting it back",
+		    vipd_addr_str(a->family, a->addr, abuf, sizeof(abuf)));
 	vipd_vips_add(inst, true);
 	vipd_vips_announce(inst, inst->conf->garp_master_repeat);
 	loop_timer_set(inst->vipd->loop, &inst->refresh_timer,

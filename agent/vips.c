@@ -269,6 +269,31 @@ vipd_vips_seen(struct vipd_instance *inst, const struct nl_event *ev)
 	}
 }
 
+void
+vipd_vips_resync(struct vipd_instance *inst)
+{
+	struct vipd *vd = inst->vipd;
+	struct nl_addr a;
+	size_t i;
+
+	for (i = 0; i < count(inst->conf); i++) {
+		const struct conf_vip *v = nth(inst->conf, i);
+		struct own_query q = { .a = &a, .exact = true,
+		    .lifetime_s = vd->vip_lifetime_s };
+		int ifx = iface_of(inst, v)->ifindex;
+
+		to_nl(v, &a);
+		if (ifx <= 0 || own_lookup(vd, ifx, &q) < 0)
+			continue;	/* keep what we knew */
+		if (q.n == 0)
+			inst->vip_own[i] = VIPD_VIP_ABSENT;
+		else if (vipd_addr_is_ours(&q.found[0], vd->vip_lifetime_s))
+			inst->vip_own[i] = VIPD_VIP_OURS;
+		else
+			inst->vip_own[i] = VIPD_VIP_FOREIGN;
+	}
+}
+
 /* Start-up: one configured address on its link. */
 static void
 sweep_one(struct vipd *vd, const struct conf_instance *c,

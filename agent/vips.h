@@ -42,6 +42,9 @@ void vipd_vips_free(struct vipd_instance *);
 /* The kernel reports an address change on ifindex: track ownership. */
 void vipd_vips_seen(struct vipd_instance *, const struct nl_event *);
 
+/* Notifications were lost: ask the kernel who owns each address. */
+void vipd_vips_resync(struct vipd_instance *);
+
 /*
  * At start: delete what an earlier vipd left (our signature) and warn
  * about each VIP present as an address vipd did not install.
