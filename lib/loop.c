@@ -406,15 +406,17 @@ int
 loop_run(struct loop *l)
 {
 	uint64_t cutoff;
+	bool due;
 	int n, round;
 
 	l->stop = false;
 	while (!l->stop) {
-		if (arm_timerfd(l) < 0)
-			return -1;
 		cutoff = loop_now();
-		n = poll_once(l, l->nheap > 0 && l->heap[0]->when <= cutoff ?
-		    0 : -1);
+		due = l->nheap > 0 && l->heap[0]->when <= cutoff;
+		/* A due timer needs no timerfd: the poll does not block. */
+		if (!due && arm_timerfd(l) < 0)
+			return -1;
+		n = poll_once(l, due ? 0 : -1);
 		for (round = 1; n > 0 && round < LOOP_IO_ROUNDS && !l->stop &&
 		    l->nheap > 0 && l->heap[0]->when <= cutoff; round++)
 			n = poll_once(l, 0);
