@@ -53,6 +53,17 @@ nl_cb(int fd, uint32_t events, void *arg)
 }
 
 static void
+nl_async_cb(int fd, uint32_t events, void *arg)
+{
+	struct vipd *v = arg;
+
+	(void)fd;
+	(void)events;
+	if (nl_async_read(v->nl, vipd_vips_refresh_failed, v) < 0)
+		log_warn("netlink: refresh answers");
+}
+
+static void
 stop_cb(int signo, void *arg)
 {
 	struct vipd *v = arg;
@@ -305,7 +316,8 @@ setup_loop(struct vipd *v)
 		return -1;
 	}
 	if (loop_add_fd(v->loop, nl_monitor_fd(v->nl), EPOLLIN, nl_cb, v) < 0 ||
-	    catch_signals(v) < 0) {
+	    loop_add_fd(v->loop, nl_async_fd(v->nl), EPOLLIN, nl_async_cb,
+	    v) < 0 || catch_signals(v) < 0) {
 		log_warn("event loop setup");
 		return -1;
 	}

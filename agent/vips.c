@@ -173,6 +173,14 @@ add_one(struct vipd_instance *inst, size_t i, bool quiet)
 		say_limited(inst, "add", v);
 		return false;
 	}
+	/* A periodic refresh of ours: one send, errors come back later. */
+	if (replace && quiet) {
+		if (nl_addr_refresh(vd->nl, ifx, &a, vd->vip_lifetime_s,
+		    VIPD_ADDR_PROTO) == 0)
+			return true;
+		say_limited(inst, "refresh", v);
+		return false;
+	}
 	if (nl_addr_install(vd->nl, ifx, &a, vd->vip_lifetime_s, replace,
 	    VIPD_ADDR_PROTO) == 0)
 		goto ok;
@@ -265,6 +273,33 @@ vipd_vips_seen(struct vipd_instance *inst, const struct nl_event *ev)
 			inst->vip_own[i] = VIPD_VIP_FOREIGN;
 			if (was != VIPD_VIP_FOREIGN)
 				foreign_warn(inst, v, ev->valid_lft);
+		}
+	}
+}
+
+void
+vipd_vips_refresh_failed(const struct nl_event *req, int error, void *arg)
+{
+	struct vipd *vd = arg;
+	size_t k, i;
+
+	for (k = 0; k < vd->ninsts; k++) {
+		struct vipd_instance *inst = vd->insts[k];
+
+		for (i = 0; i < count(inst->conf); i++) {
+			const struct conf_vip *v = nth(inst->conf, i);
+			struct nl_addr a;
+
+			to_nl(v, &a);
+			if (req->type != NL_EV_NONE &&
+			    (iface_of(inst, v)->ifindex != req->ifindex ||
+			    !same_addr(&a, &req->addr)))
+				continue;
+			/* The next refresh checks ownership again. */
+			if (inst->vip_own[i] == VIPD_VIP_OURS)
+				inst->vip_own[i] = VIPD_VIP_ABSENT;
+			errno = error;
+			say_limited(inst, "refresh", v);
 		}
 	}
 }

@@ -42,6 +42,13 @@ void vipd_vips_free(struct vipd_instance *);
 /* The kernel reports an address change on ifindex: track ownership. */
 void vipd_vips_seen(struct vipd_instance *, const struct nl_event *);
 
+/*
+ * nl_async_read() callback (arg: the struct vipd): a refresh of req failed;
+ * NL_EV_NONE when the kernel did not say which address (then all).
+ */
+void vipd_vips_refresh_failed(const struct nl_event *req, int error,
+    void *arg);
+
 /* Notifications were lost: ask the kernel who owns each address. */
 void vipd_vips_resync(struct vipd_instance *);
 

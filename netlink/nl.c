@@ -35,6 +35,7 @@
 struct nl {
 	struct mnl_socket *req;
 	struct mnl_socket *mon;
+	struct mnl_socket *asy;	/* fire-and-forget requests; errors only */
 	uint32_t seq;
 	/*
 	 * Separate buffers: the monitor callback may issue requests while
@@ -78,6 +79,11 @@ nl_open(void)
 	 * without it the filter is applied here. */
 	(void)mnl_socket_setsockopt(nl->req, NETLINK_GET_STRICT_CHK, &one,
 				    sizeof(one));
+	/* Without NETLINK_CAP_ACK an error echoes the whole request. */
+	nl->asy = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (nl->asy == NULL ||
+	    mnl_socket_bind(nl->asy, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto fail;
 	nl->mon = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (nl->mon == NULL ||
 	    mnl_socket_bind(nl->mon, groups, MNL_SOCKET_AUTOPID) < 0)
@@ -105,6 +111,8 @@ nl_close(struct nl *nl)
 		mnl_socket_close(nl->req);
 	if (nl->mon != NULL)
 		mnl_socket_close(nl->mon);
+	if (nl->asy != NULL)
+		mnl_socket_close(nl->asy);
 	free(nl);
 }
 
@@ -138,6 +146,97 @@ nl_monitor_read(struct nl *nl,
 			errno = EBADMSG;
 			return -1;
 		}
+	}
+	return 0;
+}
+
+static uint32_t nl_next_seq(struct nl *nl);
+
+int
+nl_async_fd(const struct nl *nl)
+{
+	return mnl_socket_get_fd(nl->asy);
+}
+
+int
+nl_addr_refresh(struct nl *nl, int ifindex, const struct nl_addr *a,
+		uint32_t lifetime_s, uint8_t proto)
+{
+	_Alignas(struct nlmsghdr) uint8_t buf[256];
+	int len = nl_msg_addr_install(buf, sizeof(buf), nl_next_seq(nl),
+				      ifindex, a, lifetime_s, true, proto);
+
+	if (len < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* No ACK asked: success is silent, an error comes back by itself. */
+	((struct nlmsghdr *)(void *)buf)->nlmsg_flags &= ~NLM_F_ACK;
+	return mnl_socket_sendto(nl->asy, buf, (size_t)len) < 0 ? -1 : 0;
+}
+
+struct nl_asyerr {
+	int error;
+	void (*cb)(const struct nl_event *req, int error, void *arg);
+	void *arg;
+};
+
+static void
+asy_event(const struct nl_event *ev, void *arg)
+{
+	struct nl_asyerr *e = arg;
+
+	e->cb(ev, e->error, e->arg);
+}
+
+/* One NLMSG_ERROR: decode the request it echoes. */
+static int
+asy_one(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const struct nl_msg_ops ops = { .event = asy_event };
+	struct nl_asyerr *e = data;
+	size_t plen = mnl_nlmsg_get_payload_len(nlh);
+
+	if (nlh->nlmsg_type != NLMSG_ERROR || plen < sizeof(*err) ||
+	    err->error >= 0 || err->error < -4095)
+		return MNL_CB_OK;
+	e->error = -err->error;
+	if (err->msg.nlmsg_len > plen - offsetof(struct nlmsgerr, msg) ||
+	    nl_msg_parse(&err->msg, err->msg.nlmsg_len, &ops, e) < 0) {
+		struct nl_event none = { .type = NL_EV_NONE };
+
+		e->cb(&none, e->error, e->arg);	/* request not echoed */
+	}
+	return MNL_CB_OK;
+}
+
+int
+nl_async_read(struct nl *nl,
+	      void (*cb)(const struct nl_event *req, int error, void *arg),
+	      void *arg)
+{
+	_Alignas(struct nlmsghdr) uint8_t buf[8192];
+	struct nl_asyerr e = { .cb = cb, .arg = arg };
+	const struct nlmsghdr *nlh;
+	ssize_t n;
+	int i, left;
+
+	for (i = 0; i < NL_MON_READS; i++) {
+		n = mnl_socket_recvfrom(nl->asy, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			if (errno == ENOSPC)
+				errno = ENOBUFS;
+			return -1;
+		}
+		left = (int)n;
+		for (nlh = (const void *)buf; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left))
+			asy_one(nlh, &e);
 	}
 	return 0;
 }

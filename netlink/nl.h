@@ -91,6 +91,28 @@ int nl_addr_list(struct nl *nl, int ifindex, int family,
 		 void (*reset)(void *arg), void *arg);
 
 /*
+ * Refresh a on ifindex without waiting: an NLM_F_REPLACE install (see
+ * nl_addr_install) sent with no ACK asked, on a third socket, so success
+ * costs one send and no answer. A failure comes back as an error that
+ * nl_async_read() reports. Returns 0, or -1 with errno from the send.
+ */
+int nl_addr_refresh(struct nl *nl, int ifindex, const struct nl_addr *a,
+		    uint32_t lifetime_s, uint8_t proto);
+
+/* The socket of nl_addr_refresh() errors, for the event loop (EPOLLIN). */
+int nl_async_fd(const struct nl *nl);
+
+/*
+ * Read the errors answering nl_addr_refresh() requests: cb gets the
+ * request as the kernel echoed it (an NL_EV_ADDR_NEW; NL_EV_NONE if it
+ * could not be decoded) and the positive errno. Bounded like
+ * nl_monitor_read(). Returns 0, or -1 with errno (ENOBUFS: errors lost).
+ */
+int nl_async_read(struct nl *nl,
+		  void (*cb)(const struct nl_event *req, int error, void *arg),
+		  void *arg);
+
+/*
  * Delete a from ifindex and wait for the ACK. Returns 0, or -1 with errno:
  * EADDRNOTAVAIL if the address is not on the link with a->prefixlen,
  * otherwise as nl_addr_add().

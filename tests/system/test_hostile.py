@@ -179,3 +179,28 @@ def test_busy_netlink_no_transition(make_lab, dev, adv):
               dev, adv, changes, took, changes / took, cpu,
               lab.status("h1")["loop"]["late_max_us"],
               log.count("netlink monitor overrun")))
+
+
+def test_vip_deleted_by_hand_is_put_back_as_ours(make_lab):
+    """The Master puts back a VIP deleted under it (exclusively, with its
+    own mark), and one replaced by hand with a permanent address is left
+    as it is: never refreshed into a 3 s one."""
+    lab = make_lab(2)
+    start_group(lab, {"h1": 100, "h2": 90}, ADV)
+    settle(lab, "h1")
+    ns = lab.hosts["h1"].ns
+    lab.ip(ns, "addr", "del", VIP + "/24", "dev", "eth0")
+    assert wait_for(lambda: vip_entry(lab, "h1") is not None, 1.0), lab.addrs("h1")
+    a = vip_entry(lab, "h1")
+    assert a["dynamic"] and addr_proto(lab, "h1", "eth0", VIP) == str(0x76), a
+    assert "putting it back" in lab.hosts["h1"].agent.log_text()
+    # Made permanent by hand between two refreshes (a delete and an add
+    # would race with the put-back above).
+    lab.ip(ns, "addr", "replace", VIP + "/24", "dev", "eth0",
+           "valid_lft", "forever", "preferred_lft", "forever")
+    assert_permanent(lab, "h1", "right after the hand replacement")
+    time.sleep(3.5)
+    assert_permanent(lab, "h1", "while Master, after a hand replacement")
+    assert lab.state("h1") == "MASTER"
+    assert lab.stop_agent("h1") == 0
+    assert_permanent(lab, "h1", "after vipd stopped")
