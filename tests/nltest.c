@@ -6,7 +6,8 @@
  * host is untouched and nothing is left behind when it exits):
  *
  *   gcc -std=c11 -D_GNU_SOURCE -I. -g -fsanitize=address,undefined \
- *       -o build/nltest tests/nltest.c netlink/nl.c netlink/nl_msg.c -lmnl
+ *       -o build/nltest tests/nltest.c netlink/nl.c netlink/nl_mon.c \
+ *       netlink/nl_msg.c -lmnl
  *   build/nltest
  *
  * It creates the veth pair nlt0/nlt1 with documentation addresses only,
