@@ -33,6 +33,59 @@ count(const struct conf_instance *c)
 	return c->nvips + c->nexcluded;
 }
 
+/*
+ * Ownership per address, in conf order. NULL (out of memory on a reload)
+ * reads as absent: vipd then deletes nothing and lets its own addresses
+ * expire, rather than risk deleting someone else's.
+ */
+static uint8_t
+own_get(const struct vipd_instance *inst, size_t i)
+{
+	return inst->vip_own != NULL ? inst->vip_own[i] : VIPD_VIP_ABSENT;
+}
+
+static void
+own_set(struct vipd_instance *inst, size_t i, uint8_t own)
+{
+	if (inst->vip_own != NULL)
+		inst->vip_own[i] = own;
+}
+
+static bool
+same_vip(const struct conf_vip *a, const struct conf_vip *b)
+{
+	return a->family == b->family && a->prefixlen == b->prefixlen &&
+	    memcmp(a->addr, b->addr, vipd_alen(a->family)) == 0 &&
+	    strcmp(a->dev, b->dev) == 0;
+}
+
+void
+vipd_vips_reconf(struct vipd_instance *inst, const struct conf_instance *c)
+{
+	uint8_t *own = calloc(count(c) + 1, 1);
+	size_t i, k;
+
+	if (own == NULL)
+		log_warn("%s: address ownership", c->name);
+	for (i = 0; own != NULL && i < count(c); i++)
+		for (k = 0; k < count(inst->conf); k++)
+			if (same_vip(nth(c, i), nth(inst->conf, k)))
+				own[i] = own_get(inst, k);
+	free(inst->vip_own);
+	inst->vip_own = own;
+}
+
+bool
+vipd_vips_owned(const struct vipd_instance *inst, const struct conf_vip *v)
+{
+	size_t k;
+
+	for (k = 0; k < count(inst->conf); k++)
+		if (same_vip(v, nth(inst->conf, k)))
+			return own_get(inst, k) == VIPD_VIP_OURS;
+	return false;
+}
+
 static struct vipd_iface *
 iface_of(const struct vipd_instance *inst, const struct conf_vip *v)
 {
@@ -162,9 +215,9 @@ add_one(struct vipd_instance *inst, size_t i, bool quiet)
 	int ifx = iface_of(inst, v)->ifindex;
 	struct own_query q = { .lifetime_s = vd->vip_lifetime_s, .exact = true };
 	struct nl_addr a;
-	bool replace = inst->vip_own[i] == VIPD_VIP_OURS;
+	bool replace = own_get(inst, i) == VIPD_VIP_OURS;
 
-	if (inst->vip_own[i] == VIPD_VIP_FOREIGN)
+	if (own_get(inst, i) == VIPD_VIP_FOREIGN)
 		return true;	/* present: the host answers for it */
 	to_nl(v, &a);
 	q.a = &a;
@@ -193,7 +246,7 @@ add_one(struct vipd_instance *inst, size_t i, bool quiet)
 		return false;
 	}
 	if (!vipd_addr_is_ours(&q.found[0], vd->vip_lifetime_s)) {
-		inst->vip_own[i] = VIPD_VIP_FOREIGN;
+		own_set(inst, i, VIPD_VIP_FOREIGN);
 		foreign_warn(inst, v, q.found[0].valid_lft);
 		return true;
 	}
@@ -204,7 +257,7 @@ add_one(struct vipd_instance *inst, size_t i, bool quiet)
 		return false;
 	}
 ok:
-	inst->vip_own[i] = VIPD_VIP_OURS;
+	own_set(inst, i, VIPD_VIP_OURS);
 	if (!quiet)
 		say(inst, false, "added", v);
 	return true;
@@ -235,14 +288,14 @@ vipd_vips_del(struct vipd_instance *inst)
 		const struct conf_vip *v = nth(c, i);
 		int ifx = iface_of(inst, v)->ifindex;
 
-		if (inst->vip_own[i] != VIPD_VIP_OURS || ifx <= 0)
+		if (own_get(inst, i) != VIPD_VIP_OURS || ifx <= 0)
 			continue;
 		to_nl(v, &a);
 		if (nl_addr_del(inst->vipd->nl, ifx, &a) == 0) {
-			inst->vip_own[i] = VIPD_VIP_ABSENT;
+			own_set(inst, i, VIPD_VIP_ABSENT);
 			say(inst, false, "deleted", v);
 		} else if (errno == EADDRNOTAVAIL || errno == ENODEV) {
-			inst->vip_own[i] = VIPD_VIP_ABSENT;
+			own_set(inst, i, VIPD_VIP_ABSENT);
 		} else {
 			say_limited(inst, "delete", v);
 		}
@@ -264,13 +317,13 @@ vipd_vips_seen(struct vipd_instance *inst, const struct nl_event *ev)
 		if (iface_of(inst, v)->ifindex != ev->ifindex ||
 		    !same_addr(&a, &ev->addr))
 			continue;
-		was = inst->vip_own[i];
+		was = own_get(inst, i);
 		if (ev->type == NL_EV_ADDR_DEL) {
-			inst->vip_own[i] = VIPD_VIP_ABSENT;
+			own_set(inst, i, VIPD_VIP_ABSENT);
 		} else if (vipd_addr_is_ours(ev, inst->vipd->vip_lifetime_s)) {
-			inst->vip_own[i] = VIPD_VIP_OURS;
+			own_set(inst, i, VIPD_VIP_OURS);
 		} else {
-			inst->vip_own[i] = VIPD_VIP_FOREIGN;
+			own_set(inst, i, VIPD_VIP_FOREIGN);
 			if (was != VIPD_VIP_FOREIGN)
 				foreign_warn(inst, v, ev->valid_lft);
 		}
@@ -296,8 +349,8 @@ vipd_vips_refresh_failed(const struct nl_event *req, int error, void *arg)
 			    !same_addr(&a, &req->addr)))
 				continue;
 			/* The next refresh checks ownership again. */
-			if (inst->vip_own[i] == VIPD_VIP_OURS)
-				inst->vip_own[i] = VIPD_VIP_ABSENT;
+			if (own_get(inst, i) == VIPD_VIP_OURS)
+				own_set(inst, i, VIPD_VIP_ABSENT);
 			errno = error;
 			say_limited(inst, "refresh", v);
 		}
@@ -321,11 +374,11 @@ vipd_vips_resync(struct vipd_instance *inst)
 		if (ifx <= 0 || own_lookup(vd, ifx, &q) < 0)
 			continue;	/* keep what we knew */
 		if (q.n == 0)
-			inst->vip_own[i] = VIPD_VIP_ABSENT;
+			own_set(inst, i, VIPD_VIP_ABSENT);
 		else if (vipd_addr_is_ours(&q.found[0], vd->vip_lifetime_s))
-			inst->vip_own[i] = VIPD_VIP_OURS;
+			own_set(inst, i, VIPD_VIP_OURS);
 		else
-			inst->vip_own[i] = VIPD_VIP_FOREIGN;
+			own_set(inst, i, VIPD_VIP_FOREIGN);
 	}
 }
 

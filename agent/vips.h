@@ -49,6 +49,15 @@ void vipd_vips_seen(struct vipd_instance *, const struct nl_event *);
 void vipd_vips_refresh_failed(const struct nl_event *req, int error,
     void *arg);
 
+/*
+ * A reload gives inst the configuration c (before inst->conf is set to
+ * it): addresses kept keep their ownership, new ones start absent.
+ */
+void vipd_vips_reconf(struct vipd_instance *, const struct conf_instance *c);
+
+/* True if v, one of inst's current addresses, was installed by vipd. */
+bool vipd_vips_owned(const struct vipd_instance *, const struct conf_vip *v);
+
 /* Notifications were lost: ask the kernel who owns each address. */
 void vipd_vips_resync(struct vipd_instance *);
 

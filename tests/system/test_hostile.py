@@ -133,7 +133,9 @@ def flood(lab, host, dev, rate, seconds):
     return p
 
 
-@pytest.mark.parametrize("dev,adv", [("aux0", ADV), ("eth0", ADV), ("eth0", 0.02)])
+# At advert_int 0.1 s: Master_Down_Interval (about 0.34 s) leaves room for
+# a shared, loaded test machine; shorter intervals are bench/'s business.
+@pytest.mark.parametrize("dev,adv", [("aux0", ADV), ("eth0", ADV)])
 def test_busy_netlink_no_transition(make_lab, dev, adv):
     """10 000 address changes per second for 10 s on the Master, on a second
     interface vipd does not use (aux0) or on its own interface with
