@@ -26,6 +26,7 @@
 #include "agent/iface.h"
 #include "agent/instance.h"
 #include "agent/status.h"
+#include "agent/vips.h"
 #include "netlink/nl.h"
 
 static void
@@ -45,8 +46,21 @@ nl_cb(int fd, uint32_t events, void *arg)
 	now = loop_now();
 	for (i = 0; i < v->nifaces; i++)
 		vipd_iface_refresh(v, &v->ifaces[i]);
-	for (i = 0; i < v->ninsts; i++)
+	for (i = 0; i < v->ninsts; i++) {
+		vipd_vips_resync(v->insts[i]);
 		vipd_instance_link(v->insts[i], now);
+	}
+}
+
+static void
+nl_async_cb(int fd, uint32_t events, void *arg)
+{
+	struct vipd *v = arg;
+
+	(void)fd;
+	(void)events;
+	if (nl_async_read(v->nl, vipd_vips_refresh_failed, v) < 0)
+		log_warn("netlink: refresh answers");
 }
 
 static void
@@ -174,35 +188,6 @@ ctl_del(void *l, int fd)
 	return loop_del_fd(l, fd);
 }
 
-/* Remove configured VIPs a previous run may have left behind. */
-static void
-remove_leftovers(struct vipd *v)
-{
-	struct nl_addr a;
-	size_t i, k;
-
-	for (i = 0; i < v->conf->ninstances; i++) {
-		const struct conf_instance *c = &v->conf->instances[i];
-
-		for (k = 0; k < c->nvips; k++) {
-			const struct conf_vip *vip = &c->vips[k];
-			struct vipd_iface *ifp = vipd_iface_get(v,
-			    vip->dev[0] ? vip->dev : c->interface);
-
-			if (ifp == NULL || ifp->ifindex <= 0)
-				continue;
-			memset(&a, 0, sizeof(a));
-			a.family = vip->family;
-			memcpy(a.addr, vip->addr, 16);
-			a.prefixlen = vip->prefixlen;
-			if (nl_addr_del(v->nl, ifp->ifindex, &a) == 0)
-				log_info("%s: removed leftover %s/%u", ifp->name,
-				    vipd_addr_str(a.family, a.addr,
-				    (char[64]){ 0 }, 64), a.prefixlen);
-		}
-	}
-}
-
 static int
 setup_ifaces(struct vipd *v)
 {
@@ -232,7 +217,8 @@ setup_ifaces(struct vipd *v)
 			log_warnx("%s: no such interface (yet); waiting for it",
 			    v->ifaces[i].name);
 	}
-	remove_leftovers(v);
+	/* What an earlier run left; warn about addresses not ours. */
+	vipd_vips_sweep(v);
 	for (i = 0; i < v->nifaces; i++)
 		if (v->ifaces[i].ifindex > 0 &&
 		    vipd_iface_open(v, &v->ifaces[i]) < 0) {
@@ -330,7 +316,8 @@ setup_loop(struct vipd *v)
 		return -1;
 	}
 	if (loop_add_fd(v->loop, nl_monitor_fd(v->nl), EPOLLIN, nl_cb, v) < 0 ||
-	    catch_signals(v) < 0) {
+	    loop_add_fd(v->loop, nl_async_fd(v->nl), EPOLLIN, nl_async_cb,
+	    v) < 0 || catch_signals(v) < 0) {
 		log_warn("event loop setup");
 		return -1;
 	}

@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,45 +53,49 @@ vipd_iface_get(struct vipd *v, const char *name)
 	return ifp;
 }
 
-/* Our VIPs never count as the primary address. */
-static size_t
-vip_exclusions(struct vipd *v, struct nl_addr *out, size_t max)
+/*
+ * Our VIPs never count as the primary address. As many as configured: a
+ * fixed list would overflow with many VIPs. -1 if out of memory.
+ */
+static int
+vip_exclusions(struct vipd *v, struct nl_addr **out, size_t *n)
 {
-	size_t i, k, n = 0;
+	size_t i, k, total = 0;
 
+	*out = NULL;
+	*n = 0;
+	for (i = 0; i < v->conf->ninstances; i++)
+		total += v->conf->instances[i].nvips;
+	if (total == 0)
+		return 0;
+	if ((*out = calloc(total, sizeof(**out))) == NULL)
+		return -1;
 	for (i = 0; i < v->conf->ninstances; i++) {
 		const struct conf_instance *c = &v->conf->instances[i];
 
-		for (k = 0; k < c->nvips && n < max; k++, n++) {
-			memset(&out[n], 0, sizeof(out[n]));
-			out[n].family = c->vips[k].family;
-			memcpy(out[n].addr, c->vips[k].addr, 16);
-			out[n].prefixlen = c->vips[k].prefixlen;
+		for (k = 0; k < c->nvips; k++, (*n)++) {
+			(*out)[*n].family = c->vips[k].family;
+			memcpy((*out)[*n].addr, c->vips[k].addr, 16);
+			(*out)[*n].prefixlen = c->vips[k].prefixlen;
 		}
 	}
-	return n;
+	return 0;
 }
 
-void
-vipd_iface_refresh(struct vipd *v, struct vipd_iface *ifp)
+/* The advert source of each family, from one dump of this link each. */
+static void
+refresh_src(struct vipd *v, struct vipd_iface *ifp)
 {
 	static const int fams[2] = { AF_INET, AF_INET6 };
-	struct nl_event link;
-	struct nl_addr excl[256], prim;
+	struct nl_addr *excl, prim;
 	size_t nexcl;
 	int i;
 
-	if (nl_link_get(v->nl, ifp->name, &link) < 0) {
-		ifp->ifindex = 0;
-		ifp->up = false;
-		ifp->af[0].has_src = ifp->af[1].has_src = false;
+	if (vip_exclusions(v, &excl, &nexcl) < 0) {
+		/* Keep the sources we have rather than risk taking a VIP. */
+		log_warn("%s: address refresh", ifp->name);
 		return;
 	}
-	ifp->ifindex = link.ifindex;
-	ifp->up = link.up;
-	if (link.has_mac)
-		memcpy(ifp->mac, link.mac, 6);
-	nexcl = vip_exclusions(v, excl, 256);
 	for (i = 0; i < 2; i++) {
 		struct vipd_iface_af *af = &ifp->af[i];
 
@@ -99,6 +104,52 @@ vipd_iface_refresh(struct vipd *v, struct vipd_iface *ifp)
 		if (af->has_src)
 			memcpy(af->src, prim.addr, 16);
 	}
+	free(excl);
+}
+
+/*
+ * Address events of links we do not use are dropped in the kernel. Set
+ * before a dump, so that no change after the dump goes unseen.
+ */
+static void
+update_filter(struct vipd *v)
+{
+	int *idx = calloc(v->nifaces + 1, sizeof(*idx));
+	size_t i, n = 0;
+
+	if (idx == NULL) {
+		log_warn("netlink filter");
+		return;
+	}
+	for (i = 0; i < v->nifaces; i++)
+		if (v->ifaces[i].ifindex > 0)
+			idx[n++] = v->ifaces[i].ifindex;
+	if (nl_monitor_filter(v->nl, idx, n) < 0)
+		log_warn("netlink filter");
+	free(idx);
+}
+
+void
+vipd_iface_refresh(struct vipd *v, struct vipd_iface *ifp)
+{
+	struct nl_event link;
+	int old = ifp->ifindex;
+
+	if (nl_link_get(v->nl, ifp->name, &link) < 0) {
+		ifp->ifindex = 0;
+		ifp->up = false;
+		ifp->af[0].has_src = ifp->af[1].has_src = false;
+		if (old != 0)
+			update_filter(v);
+		return;
+	}
+	ifp->ifindex = link.ifindex;
+	ifp->up = link.up;
+	if (link.has_mac)
+		memcpy(ifp->mac, link.mac, 6);
+	if (ifp->ifindex != old)
+		update_filter(v);
+	refresh_src(v, ifp);
 }
 
 static struct vipd_instance *
@@ -211,7 +262,16 @@ open_vrrp(struct vipd *v, struct vipd_iface *ifp, int family)
 	    vrrp_sock_open6(ifp->name, ifp->ifindex);
 	if (af->fd < 0)
 		return -1;
-	return loop_add_fd(v->loop, af->fd, EPOLLIN, rx_cb, ifp);
+	/* A socket the loop does not watch would leave the instance deaf. */
+	if (loop_add_fd(v->loop, af->fd, EPOLLIN, rx_cb, ifp) < 0) {
+		int saved = errno;
+
+		close(af->fd);
+		af->fd = -1;
+		errno = saved;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -256,13 +316,22 @@ vipd_iface_close(struct vipd *v, struct vipd_iface *ifp)
 	}
 }
 
-/* The interface came back or was recreated: sockets follow its ifindex. */
+static void
+reapply(struct vipd *v, uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < v->ninsts; i++) {
+		vipd_instance_link(v->insts[i], now);
+		vipd_health_apply(v->insts[i], now);
+	}
+}
+
 /* The interface came back or was recreated: sockets follow its ifindex. */
 static void
 iface_changed(struct vipd *v, struct vipd_iface *ifp, uint64_t now)
 {
 	int old_ifindex = ifp->ifindex;
-	size_t i;
 
 	vipd_iface_refresh(v, ifp);
 	if (ifp->ifindex != old_ifindex) {
@@ -271,25 +340,33 @@ iface_changed(struct vipd *v, struct vipd_iface *ifp, uint64_t now)
 			log_warn("%s: cannot open sockets", ifp->name);
 	}
 	/* Any instance may track this interface. */
-	for (i = 0; i < v->ninsts; i++) {
-		vipd_instance_link(v->insts[i], now);
-		vipd_health_apply(v->insts[i], now);
-	}
+	reapply(v, now);
 }
 
+/*
+ * Whether an address event on ifp can change what the instances use: the
+ * advert source of its family (lost, or none yet), or a unicast_src_ip.
+ * Every other address, however busy the link, costs no request.
+ */
 static bool
-is_vip(const struct vipd *v, const struct nl_addr *a)
+addr_matters(const struct vipd *v, const struct vipd_iface *ifp,
+    const struct nl_event *ev)
 {
-	size_t i, k;
+	const struct vipd_iface_af *af = &ifp->af[vipd_afi(ev->addr.family)];
+	size_t i, alen = vipd_alen(ev->addr.family);
 
-	for (i = 0; i < v->conf->ninstances; i++) {
-		const struct conf_instance *c = &v->conf->instances[i];
+	if (!af->has_src)
+		return ev->type == NL_EV_ADDR_NEW;
+	if (memcmp(af->src, ev->addr.addr, alen) == 0)
+		return ev->type == NL_EV_ADDR_DEL || (ev->addr_flags &
+		    (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0;
+	for (i = 0; i < v->ninsts; i++) {
+		const struct conf_instance *c = v->insts[i]->conf;
 
-		for (k = 0; k < c->nvips; k++)
-			if (c->vips[k].family == a->family &&
-			    memcmp(c->vips[k].addr, a->addr,
-			    a->family == AF_INET6 ? 16 : 4) == 0)
-				return true;
+		if (v->insts[i]->iface == ifp && c->has_unicast_src &&
+		    c->family == ev->addr.family &&
+		    memcmp(c->unicast_src, ev->addr.addr, alen) == 0)
+			return true;
 	}
 	return false;
 }
@@ -300,14 +377,16 @@ addr_event(struct vipd *v, struct vipd_iface *ifp, const struct nl_event *ev,
 {
 	size_t k;
 
+	for (k = 0; k < v->ninsts; k++)
+		vipd_vips_seen(v->insts[k], ev);
 	if (ev->type == NL_EV_ADDR_DEL)
 		for (k = 0; k < v->ninsts; k++)
 			vipd_instance_addr_gone(v->insts[k], ev->ifindex,
 			    &ev->addr, now);
-	/* The primary address may have changed; our own VIPs never are it,
-	 * and their lifetime refreshes come every second. */
-	if (!is_vip(v, &ev->addr))
-		iface_changed(v, ifp, now);
+	if (addr_matters(v, ifp, ev)) {
+		refresh_src(v, ifp);
+		reapply(v, now);
+	}
 }
 
 void

@@ -420,7 +420,10 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	loop_timer_init(&inst->refresh_timer, refresh_cb, inst);
 	loop_timer_init(&inst->garp_lower_timer, garp_lower_cb, inst);
 	loop_timer_init(&inst->release_timer, release_cb, inst);
-	vipd_vips_init(inst);
+	if (vipd_vips_init(inst) < 0) {
+		log_warn("%s", c->name);
+		return -1;
+	}
 	for (k = 0; k < 5; k++) {
 		if (scripts[k] == NULL)
 			continue;
@@ -458,6 +461,7 @@ vipd_instance_free(struct vipd_instance *inst)
 	loop_timer_cancel(l, &inst->garp_lower_timer);
 	loop_timer_cancel(l, &inst->release_timer);
 	vipd_vips_announce_stop(inst);
+	vipd_vips_free(inst);
 	for (k = 0; k < 5; k++) {
 		cmdline_free(inst->notify_argv[k]);
 		inst->notify_argv[k] = NULL;
@@ -578,12 +582,15 @@ vipd_instance_addr_gone(struct vipd_instance *inst, int ifindex,
     const struct nl_addr *a, uint64_t now)
 {
 	char abuf[INET6_ADDRSTRLEN];
+	uint64_t missed;
 
 	if (inst->fsm.state != VRRP_STATE_MASTER || !inst->vips_installed ||
 	    !vipd_vips_match(inst, ifindex, a))
 		return;
-	LOGWX(inst, "%s was removed while Master; putting it back",
-	    vipd_addr_str(a->family, a->addr, abuf, sizeof(abuf)));
+	/* Someone deleting it in a loop must not flood the log. */
+	if (log_ratelimit_ok(&inst->vip_rl, now, &missed))
+		LOGWX(inst, "%s was removed while Master; putting it back",
+		    vipd_addr_str(a->family, a->addr, abuf, sizeof(abuf)));
 	vipd_vips_add(inst, true);
 	vipd_vips_announce(inst, inst->conf->garp_master_repeat);
 	loop_timer_set(inst->vipd->loop, &inst->refresh_timer,

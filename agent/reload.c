@@ -286,8 +286,9 @@ del_missing(struct vipd_instance *inst, const struct conf_vip *a, size_t na,
 		struct nl_addr x = { .family = a[i].family,
 		    .prefixlen = a[i].prefixlen };
 
+		/* Only what vipd installed: never someone else's address. */
 		if (conf_has_vip(b, nb, &a[i]) || ifp == NULL ||
-		    ifp->ifindex <= 0)
+		    ifp->ifindex <= 0 || !vipd_vips_owned(inst, &a[i]))
 			continue;
 		memcpy(x.addr, a[i].addr, 16);
 		n++;
@@ -353,6 +354,7 @@ update_instance(struct vipd_instance *inst, const struct conf_instance *c,
 		    count_missing(c->excluded, c->nexcluded, o->excluded,
 		    o->nexcluded);
 	}
+	vipd_vips_reconf(inst, c);
 	inst->conf = c;
 	for (k = 0; k < 5; k++) {
 		cmdline_free(inst->notify_argv[k]);
@@ -507,10 +509,12 @@ commit(struct vipd *v, struct plan *p)
 			report_add(p, "unchanged", c->name);
 		if (p->is_new[i])
 			continue;
-		if (p->changed[i])
+		if (p->changed[i]) {
 			update_instance(inst, c, p->argv[i], now);
-		else
+		} else {
+			vipd_vips_reconf(inst, c);
 			inst->conf = c;
+		}
 	}
 	for (i = 0; i < v->ninsts; i++)
 		if (v->insts[i]->notify != NULL &&

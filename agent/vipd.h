@@ -156,6 +156,9 @@ struct vipd_instance {
 	struct loop_timer garp_timer;	/* second GARP burst */
 	struct loop_timer refresh_timer;	/* VIP lifetime refresh */
 	bool vips_installed;
+	uint8_t *vip_own;		/* per address (vips, then excluded):
+					 * enum vipd_vip_own, see vips.h */
+	struct log_ratelimit vip_rl;	/* address add/refresh failures */
 	bool fault;			/* held in FAULT by a condition */
 	char fault_reason[96];
 	struct vipd_counters cnt;

@@ -15,6 +15,7 @@
 
 #define LOOP_MAX_EVENTS	64
 #define LOOP_MAX_SIGNALS 64	/* vipd handles every terminating signal */
+#define LOOP_IO_ROUNDS	4	/* polls per turn while fds stay ready */
 
 struct loop_fd {
 	int fd;
@@ -272,12 +273,18 @@ loop_timer_cancel(struct loop *l, struct loop_timer *t)
 	loop_timer_set(l, t, 0);
 }
 
+/*
+ * Fire the timers due at or before cutoff: the time sampled just before
+ * the poll whose I/O has been dispatched. A packet that arrived before a
+ * deadline was therefore already handled (and may have moved the timer),
+ * however long the process was stalled or stopped.
+ */
 static void
-run_timers(struct loop *l)
+run_timers(struct loop *l, uint64_t cutoff)
 {
 	uint64_t now = loop_now();
 
-	while (l->nheap > 0 && l->heap[0]->when <= now && !l->stop) {
+	while (l->nheap > 0 && l->heap[0]->when <= cutoff && !l->stop) {
 		struct loop_timer *t = l->heap[0];
 		uint64_t late = now - t->when;
 
@@ -358,39 +365,64 @@ loop_signal(struct loop *l, int signo, void (*cb)(int, void *), void *arg)
 	return 0;
 }
 
-int
-loop_run(struct loop *l)
+/* Dispatch one epoll batch; returns the number of fd events, or -1. */
+static int
+poll_once(struct loop *l, int timeout_ms)
 {
 	struct epoll_event evs[LOOP_MAX_EVENTS];
 	uint64_t expirations;
-	int i, n;
+	int i, n, nfd = 0;
+
+	n = epoll_wait(l->epfd, evs, LOOP_MAX_EVENTS, timeout_ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -1;
+	for (i = 0; i < n && !l->stop; i++) {
+		struct loop_fd *f = evs[i].data.ptr;
+
+		if (f == NULL) {
+			/* Read to clear readiness; timers run after I/O. */
+			if (read(l->tfd, &expirations,
+			    sizeof(expirations)) < 0 && errno != EAGAIN)
+				return -1;
+			l->armed = 0;
+			continue;
+		}
+		nfd++;
+		if (!f->dead)
+			f->cb(f->fd, evs[i].events, f->arg);
+	}
+	reap_fds(l);
+	return nfd;
+}
+
+/*
+ * One turn: poll, handle every ready fd, then fire the timers that were
+ * due before the poll. When a timer is due the poll does not block, and
+ * fds that stay readable (a callback stopped at its budget) get a few
+ * more rounds first, so a burst queued during a stall is read before a
+ * timeout that the stall made expire.
+ */
+int
+loop_run(struct loop *l)
+{
+	uint64_t cutoff;
+	bool due;
+	int n, round;
 
 	l->stop = false;
 	while (!l->stop) {
-		if (arm_timerfd(l) < 0)
+		cutoff = loop_now();
+		due = l->nheap > 0 && l->heap[0]->when <= cutoff;
+		/* A due timer needs no timerfd: the poll does not block. */
+		if (!due && arm_timerfd(l) < 0)
 			return -1;
-		n = epoll_wait(l->epfd, evs, LOOP_MAX_EVENTS, -1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		n = poll_once(l, due ? 0 : -1);
+		for (round = 1; n > 0 && round < LOOP_IO_ROUNDS && !l->stop &&
+		    l->nheap > 0 && l->heap[0]->when <= cutoff; round++)
+			n = poll_once(l, 0);
+		if (n < 0)
 			return -1;
-		}
-		for (i = 0; i < n && !l->stop; i++) {
-			struct loop_fd *f = evs[i].data.ptr;
-
-			if (f == NULL) {
-				/* Read to clear readiness; run_timers below. */
-				if (read(l->tfd, &expirations,
-				    sizeof(expirations)) < 0 && errno != EAGAIN)
-					return -1;
-				l->armed = 0;
-				continue;
-			}
-			if (!f->dead)
-				f->cb(f->fd, evs[i].events, f->arg);
-		}
-		reap_fds(l);
-		run_timers(l);
+		run_timers(l, cutoff);
 	}
 	return 0;
 }

@@ -17,28 +17,21 @@
 #include <libmnl/libmnl.h>
 
 #include "netlink/nl.h"
+#include "netlink/nl_priv.h"
 
-#define NL_BUFSZ	 32768	/* the most a dump datagram holds */
-#define NL_REQ_TIMEOUT_MS 1000
+/*
+ * The kernel answers a request while handling our sendmsg() (a dump's later
+ * parts while handling our recvmsg()), so the answer is normally queued
+ * before we wait at all; the wait is bounded so that the loop never stalls
+ * long on a lost answer. A late answer is discarded by nl_drain().
+ */
+#define NL_REQ_TIMEOUT_MS 5
 #define NL_DUMP_TRIES	 5
-#define NL_MON_READS	 64	/* recv() calls per nl_monitor_read() */
-#define NL_MON_RCVBUF	 (1 << 20)
-
-struct nl {
-	struct mnl_socket *req;
-	struct mnl_socket *mon;
-	uint32_t seq;
-	/*
-	 * Separate buffers: the monitor callback may issue requests while
-	 * nl_monitor_read() is still walking mbuf.
-	 */
-	_Alignas(struct nlmsghdr) uint8_t mbuf[NL_BUFSZ];
-	_Alignas(struct nlmsghdr) uint8_t buf[NL_BUFSZ];
-};
 
 /* One outstanding request on the request socket. */
 struct nl_txn {
 	uint32_t seq;
+	int ifindex;		/* > 0: report this link's objects only */
 	bool done;
 	bool intr;
 	int error;
@@ -65,6 +58,15 @@ nl_open(void)
 	/* Error replies need not echo our request back. Optional. */
 	(void)mnl_socket_setsockopt(nl->req, NETLINK_CAP_ACK, &one,
 				    sizeof(one));
+	/* Dumps filtered by ifindex in the kernel (Linux 4.20+). Optional:
+	 * without it the filter is applied here. */
+	(void)mnl_socket_setsockopt(nl->req, NETLINK_GET_STRICT_CHK, &one,
+				    sizeof(one));
+	/* Without NETLINK_CAP_ACK an error echoes the whole request. */
+	nl->asy = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (nl->asy == NULL ||
+	    mnl_socket_bind(nl->asy, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto fail;
 	nl->mon = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (nl->mon == NULL ||
 	    mnl_socket_bind(nl->mon, groups, MNL_SOCKET_AUTOPID) < 0)
@@ -92,46 +94,14 @@ nl_close(struct nl *nl)
 		mnl_socket_close(nl->req);
 	if (nl->mon != NULL)
 		mnl_socket_close(nl->mon);
+	if (nl->asy != NULL)
+		mnl_socket_close(nl->asy);
 	free(nl);
-}
-
-int
-nl_monitor_fd(const struct nl *nl)
-{
-	return mnl_socket_get_fd(nl->mon);
-}
-
-int
-nl_monitor_read(struct nl *nl,
-		void (*cb)(const struct nl_event *ev, void *arg), void *arg)
-{
-	const struct nl_msg_ops ops = { .event = cb };
-	ssize_t n;
-	int i;
-
-	for (i = 0; i < NL_MON_READS; i++) {
-		n = mnl_socket_recvfrom(nl->mon, nl->mbuf, sizeof(nl->mbuf));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			/* libmnl reports a truncated datagram as ENOSPC. */
-			if (errno == ENOSPC)
-				errno = ENOBUFS;
-			return -1;
-		}
-		if (nl_msg_parse(nl->mbuf, (size_t)n, &ops, arg) < 0) {
-			errno = EBADMSG;
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* ---- requests ---------------------------------------------------------- */
 
-static uint32_t
+uint32_t
 nl_next_seq(struct nl *nl)
 {
 	if (++nl->seq == 0)	/* 0 is what notifications carry */
@@ -145,6 +115,10 @@ txn_event(const struct nl_event *ev, void *arg)
 	struct nl_txn *t = arg;
 
 	if (ev->seq != t->seq || t->done)
+		return;
+	if (ev->dump_intr)
+		t->intr = true;
+	if (t->ifindex > 0 && ev->ifindex != t->ifindex)
 		return;
 	if (ev->dump_intr)
 		t->intr = true;
@@ -258,11 +232,20 @@ int
 nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *a,
 	    uint32_t lifetime_s)
 {
+	return nl_addr_install(nl, ifindex, a, lifetime_s, true, 0);
+}
+
+int
+nl_addr_install(struct nl *nl, int ifindex, const struct nl_addr *a,
+		uint32_t lifetime_s, bool replace, uint8_t proto)
+{
 	struct nl_txn t = { .seq = nl_next_seq(nl) };
 
 	nl_drain(nl);
-	return nl_request(nl, nl_msg_addr_new(nl->buf, sizeof(nl->buf), t.seq,
-					      ifindex, a, lifetime_s), &t);
+	return nl_request(nl, nl_msg_addr_install(nl->buf, sizeof(nl->buf),
+						  t.seq, ifindex, a,
+						  lifetime_s, replace, proto),
+			  &t);
 }
 
 int
@@ -279,8 +262,8 @@ nl_addr_del(struct nl *nl, int ifindex, const struct nl_addr *a)
  * Dump the addresses of family into event(arg), calling reset(arg) before
  * each attempt: an interrupted dump (NLM_F_DUMP_INTR) is started again.
  */
-static int
-nl_addr_dump(struct nl *nl, int family,
+int
+nl_addr_list(struct nl *nl, int ifindex, int family,
 	     void (*event)(const struct nl_event *, void *),
 	     void (*reset)(void *), void *arg)
 {
@@ -288,12 +271,13 @@ nl_addr_dump(struct nl *nl, int family,
 
 	for (i = 0; i < NL_DUMP_TRIES; i++) {
 		struct nl_txn t = { .seq = nl_next_seq(nl), .event = event,
-				    .arg = arg };
+				    .arg = arg, .ifindex = ifindex };
 
 		reset(arg);
 		nl_drain(nl);
 		if (nl_request(nl, nl_msg_addr_dump(nl->buf, sizeof(nl->buf),
-						    t.seq, family), &t) < 0)
+						    t.seq, family, ifindex),
+			       &t) < 0)
 			return -1;
 		if (!t.intr)
 			return 0;
@@ -330,7 +314,8 @@ nl_addr_present(struct nl *nl, int ifindex, const struct nl_addr *a,
 {
 	struct nl_present p = { .ifindex = ifindex, .a = a };
 
-	if (nl_addr_dump(nl, a->family, present_event, present_reset, &p) < 0)
+	if (nl_addr_list(nl, ifindex, a->family, present_event, present_reset,
+			 &p) < 0)
 		return -1;
 	*present = p.present;
 	return 0;
@@ -439,8 +424,12 @@ nl_addr_primary(struct nl *nl, int ifindex, int family,
 		errno = EINVAL;
 		return -1;
 	}
-	if (nl_addr_dump(nl, family, primary_event, primary_reset, &p) < 0)
+	if (nl_addr_list(nl, ifindex, family, primary_event, primary_reset,
+			 &p) < 0) {
+		if (errno == ENODEV)	/* the kernel's ifindex filter */
+			errno = EADDRNOTAVAIL;
 		return -1;
+	}
 	if (!p.found && !p.fallback) {
 		errno = EADDRNOTAVAIL;
 		return -1;

@@ -14,8 +14,11 @@
  * Two NETLINK_ROUTE sockets: one for requests (unicast replies only, never
  * multicast, so waiting for an ACK sees nothing unrelated) and one
  * subscribed to link and address notifications for the event loop.
- * Requests wait up to one second for the kernel's answer (it answers at
- * once in practice); the daemon stays single-threaded.
+ * The kernel answers a request while handling our send, so requests wait
+ * at most a few milliseconds for an answer already queued (ETIMEDOUT
+ * otherwise); the daemon stays single-threaded. Address dumps ask the
+ * kernel for one link only, so their cost does not grow with the
+ * addresses of other interfaces.
  */
 struct nl;
 
@@ -30,6 +33,16 @@ void nl_close(struct nl *nl);
  * RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR.
  */
 int nl_monitor_fd(const struct nl *nl);
+
+/*
+ * Let the kernel drop address notifications of every link but the n in
+ * ifindex (a socket filter), so that a busy link vipd does not use costs
+ * no wake-up at all; link notifications always pass (a watched link may
+ * appear under a new index). Call again whenever the set changes; n == 0
+ * drops every address notification; a very long list removes the filter.
+ * Returns 0, or -1 with errno from setsockopt.
+ */
+int nl_monitor_filter(struct nl *nl, const int *ifindex, size_t n);
 
 /*
  * Read pending notifications from the monitor socket and call cb for each
@@ -59,9 +72,50 @@ int nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *a,
 		uint32_t lifetime_s);
 
 /*
+ * As nl_addr_add(), but replace = false uses NLM_F_EXCL: an address that
+ * exists is left alone and the call fails with EEXIST. proto != 0 is
+ * stored with the address as IFA_PROTO (Linux 6.1+), so the owner can
+ * recognise it later.
+ */
+int nl_addr_install(struct nl *nl, int ifindex, const struct nl_addr *a,
+		    uint32_t lifetime_s, bool replace, uint8_t proto);
+
+/*
+ * Dump the addresses of family on ifindex (> 0) into event(arg), calling
+ * reset(arg) before each attempt: a dump interrupted by a concurrent
+ * change (NLM_F_DUMP_INTR) is started again. Returns 0, or -1 with errno
+ * (ENODEV: no such link; EAGAIN: kept being interrupted).
+ */
+int nl_addr_list(struct nl *nl, int ifindex, int family,
+		 void (*event)(const struct nl_event *ev, void *arg),
+		 void (*reset)(void *arg), void *arg);
+
+/*
+ * Refresh a on ifindex without waiting: an NLM_F_REPLACE install (see
+ * nl_addr_install) sent with no ACK asked, on a third socket, so success
+ * costs one send and no answer. A failure comes back as an error that
+ * nl_async_read() reports. Returns 0, or -1 with errno from the send.
+ */
+int nl_addr_refresh(struct nl *nl, int ifindex, const struct nl_addr *a,
+		    uint32_t lifetime_s, uint8_t proto);
+
+/* The socket of nl_addr_refresh() errors, for the event loop (EPOLLIN). */
+int nl_async_fd(const struct nl *nl);
+
+/*
+ * Read the errors answering nl_addr_refresh() requests: cb gets the
+ * request as the kernel echoed it (an NL_EV_ADDR_NEW; NL_EV_NONE if it
+ * could not be decoded) and the positive errno. Bounded like
+ * nl_monitor_read(). Returns 0, or -1 with errno (ENOBUFS: errors lost).
+ */
+int nl_async_read(struct nl *nl,
+		  void (*cb)(const struct nl_event *req, int error, void *arg),
+		  void *arg);
+
+/*
  * Delete a from ifindex and wait for the ACK. Returns 0, or -1 with errno:
- * EADDRNOTAVAIL if the address is not on the link (IPv6 also when the
- * prefix length differs; IPv4 ignores it), otherwise as nl_addr_add().
+ * EADDRNOTAVAIL if the address is not on the link with a->prefixlen,
+ * otherwise as nl_addr_add().
  */
 int nl_addr_del(struct nl *nl, int ifindex, const struct nl_addr *a);
 

@@ -104,13 +104,23 @@ int
 nl_msg_addr_new(void *buf, size_t cap, uint32_t seq, int ifindex,
 		const struct nl_addr *a, uint32_t lifetime_s)
 {
+	return nl_msg_addr_install(buf, cap, seq, ifindex, a, lifetime_s,
+				   true, 0);
+}
+
+int
+nl_msg_addr_install(void *buf, size_t cap, uint32_t seq, int ifindex,
+		    const struct nl_addr *a, uint32_t lifetime_s,
+		    bool replace, uint8_t proto)
+{
 	struct nlmsghdr *nlh;
 	size_t alen = addr_len(a->family);
 	uint32_t flags = IFA_F_NODAD;
 	bool ok = true;
 
 	nlh = addr_start(buf, cap, RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK |
-			 NLM_F_CREATE | NLM_F_REPLACE, seq, ifindex, a);
+			 NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL),
+			 seq, ifindex, a);
 	if (nlh == NULL)
 		return -1;
 	if (a->family == AF_INET) {
@@ -133,6 +143,9 @@ nl_msg_addr_new(void *buf, size_t cap, uint32_t seq, int ifindex,
 
 		ok = ok && put_attr(nlh, cap, IFA_CACHEINFO, sizeof(ci), &ci);
 	}
+	/* Kernels before 6.1 ignore the unknown attribute. */
+	if (proto != 0)
+		ok = ok && put_attr(nlh, cap, IFA_PROTO, sizeof(proto), &proto);
 	return ok ? (int)nlh->nlmsg_len : -1;
 }
 
@@ -141,30 +154,33 @@ nl_msg_addr_del(void *buf, size_t cap, uint32_t seq, int ifindex,
 		const struct nl_addr *a)
 {
 	struct nlmsghdr *nlh;
-	uint16_t type;
 
 	nlh = addr_start(buf, cap, RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK,
 			 seq, ifindex, a);
 	if (nlh == NULL)
 		return -1;
 	/*
-	 * IPv4 matches IFA_ADDRESS together with the prefix length, IFA_LOCAL
-	 * alone; naming only the local address deletes the VIP whatever
-	 * prefix it was configured with.
+	 * IPv4 names the address by IFA_LOCAL and IFA_ADDRESS, so the kernel
+	 * also requires the prefix length to match: an address of the same
+	 * value with another prefix (someone else's) is never the one
+	 * deleted. IPv6 addresses are unique per link anyway.
 	 */
-	type = a->family == AF_INET ? IFA_LOCAL : IFA_ADDRESS;
-	if (!put_attr(nlh, cap, type, addr_len(a->family), a->addr))
+	if (!put_attr(nlh, cap, IFA_ADDRESS, addr_len(a->family), a->addr))
+		return -1;
+	if (a->family == AF_INET &&
+	    !put_attr(nlh, cap, IFA_LOCAL, addr_len(a->family), a->addr))
 		return -1;
 	return (int)nlh->nlmsg_len;
 }
 
 int
-nl_msg_addr_dump(void *buf, size_t cap, uint32_t seq, int family)
+nl_msg_addr_dump(void *buf, size_t cap, uint32_t seq, int family,
+		 int ifindex)
 {
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
 
-	if (addr_len(family) == 0)
+	if (addr_len(family) == 0 || ifindex < 0)
 		return -1;
 	nlh = msg_start(buf, cap, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP,
 			seq, sizeof(*ifa));
@@ -172,6 +188,8 @@ nl_msg_addr_dump(void *buf, size_t cap, uint32_t seq, int family)
 		return -1;
 	ifa = mnl_nlmsg_get_payload(nlh);
 	ifa->ifa_family = (uint8_t)family;
+	/* Honoured by the kernel on a socket with NETLINK_GET_STRICT_CHK. */
+	ifa->ifa_index = (uint32_t)ifindex;
 	return (int)nlh->nlmsg_len;
 }
 
@@ -293,6 +311,9 @@ addr_attr_cb(const struct nlattr *attr, void *data)
 	case IFA_FLAGS:
 		rc = mnl_attr_validate(attr, MNL_TYPE_U32);
 		break;
+	case IFA_PROTO:
+		rc = mnl_attr_validate(attr, MNL_TYPE_U8);
+		break;
 	default:
 		return MNL_CB_OK;
 	}
@@ -330,6 +351,8 @@ parse_addr(const struct nlmsghdr *nlh, struct nl_event *ev)
 	ev->scope = ifa->ifa_scope;
 	ev->addr_flags = t.tb[IFA_FLAGS] != NULL ?
 			 mnl_attr_get_u32(t.tb[IFA_FLAGS]) : ifa->ifa_flags;
+	if (t.tb[IFA_PROTO] != NULL)
+		ev->proto = mnl_attr_get_u8(t.tb[IFA_PROTO]);
 	ev->valid_lft = NL_LFT_FOREVER;
 	ev->preferred_lft = NL_LFT_FOREVER;
 	if (t.tb[IFA_CACHEINFO] != NULL) {

@@ -57,6 +57,7 @@ struct nl_event {
 	struct nl_addr addr;	/* IFA_LOCAL if present, else IFA_ADDRESS */
 	uint32_t addr_flags;	/* IFA_FLAGS if present, else ifa_flags */
 	uint8_t scope;		/* ifa_scope (RT_SCOPE_*) */
+	uint8_t proto;		/* IFA_PROTO (Linux 6.1+); 0 if absent */
 	/* IFA_CACHEINFO, seconds left; NL_LFT_FOREVER when permanent */
 	uint32_t valid_lft;
 	uint32_t preferred_lft;
@@ -89,24 +90,34 @@ struct nl_msg_ops {
 
 /*
  * Build an RTM_NEWADDR request for a on ifindex into buf. Flags are
- * NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_REPLACE, so adding an address
- * that exists refreshes its lifetime instead of failing with EEXIST.
+ * NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE and, with replace, NLM_F_REPLACE
+ * (an address that exists is updated: its lifetime refreshed, a permanent
+ * one made finite), else NLM_F_EXCL (the kernel answers EEXIST and leaves
+ * an existing address alone).
  * Scope is global. IPv4 carries IFA_LOCAL and IFA_ADDRESS; IPv6 carries
  * IFA_ADDRESS and IFA_FLAGS=IFA_F_NODAD so the address is usable at once
  * (never tentative).
  * lifetime_s: > 0 adds IFA_CACHEINFO with valid = preferred = lifetime_s,
  * so the kernel deletes the address unless it is re-added in time; 0 makes
  * it permanent (also when replacing a dynamic address).
+ * proto != 0 adds IFA_PROTO, which the kernel stores and reports with the
+ * address (Linux 6.1+; older kernels ignore it).
  * Returns the message length, or -1 if buf is too small or a is invalid
  * (family not AF_INET/AF_INET6, prefixlen too long, ifindex <= 0).
  */
+int nl_msg_addr_install(void *buf, size_t cap, uint32_t seq, int ifindex,
+			const struct nl_addr *a, uint32_t lifetime_s,
+			bool replace, uint8_t proto);
+
+/* nl_msg_addr_install() with replace and no IFA_PROTO. */
 int nl_msg_addr_new(void *buf, size_t cap, uint32_t seq, int ifindex,
 		    const struct nl_addr *a, uint32_t lifetime_s);
 
 /*
  * Build an RTM_DELADDR request (NLM_F_REQUEST|NLM_F_ACK) for a on ifindex.
- * IPv4 names the address by IFA_LOCAL only, so any prefix length matches;
- * IPv6 uses IFA_ADDRESS and the kernel also requires a->prefixlen to match.
+ * IFA_ADDRESS (and for IPv4 IFA_LOCAL) name the address, and the kernel
+ * also requires a->prefixlen to match, so an address of the same value
+ * with another prefix length is never deleted.
  * Returns the message length, or -1 as for nl_msg_addr_new().
  */
 int nl_msg_addr_del(void *buf, size_t cap, uint32_t seq, int ifindex,
@@ -114,9 +125,13 @@ int nl_msg_addr_del(void *buf, size_t cap, uint32_t seq, int ifindex,
 
 /*
  * Build an RTM_GETADDR dump request (NLM_F_REQUEST|NLM_F_DUMP) for one
- * family (AF_INET or AF_INET6). Returns the length or -1.
+ * family (AF_INET or AF_INET6). ifindex > 0 asks for that link only (a
+ * kernel filter honoured on sockets with NETLINK_GET_STRICT_CHK, so a
+ * host with thousands of addresses elsewhere costs nothing); 0: all.
+ * Returns the length or -1.
  */
-int nl_msg_addr_dump(void *buf, size_t cap, uint32_t seq, int family);
+int nl_msg_addr_dump(void *buf, size_t cap, uint32_t seq, int family,
+		     int ifindex);
 
 /*
  * Build an RTM_GETLINK request (NLM_F_REQUEST|NLM_F_ACK) that looks a link

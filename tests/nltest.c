@@ -6,7 +6,8 @@
  * host is untouched and nothing is left behind when it exits):
  *
  *   gcc -std=c11 -D_GNU_SOURCE -I. -g -fsanitize=address,undefined \
- *       -o build/nltest tests/nltest.c netlink/nl.c netlink/nl_msg.c -lmnl
+ *       -o build/nltest tests/nltest.c netlink/nl.c netlink/nl_mon.c \
+ *       netlink/nl_msg.c -lmnl
  *   build/nltest
  *
  * It creates the veth pair nlt0/nlt1 with documentation addresses only,
@@ -492,6 +493,140 @@ test_primary(struct nl *nl, int ifx, int ifx1)
 	      i, line);
 }
 
+/* Exclusive install, IFA_PROTO, exact-prefix delete, dumps of one link. */
+struct protoq {
+	struct nl_addr a;
+	int n;
+	uint8_t proto;
+	uint32_t valid;
+};
+
+static void
+protoq_reset(void *arg)
+{
+	((struct protoq *)arg)->n = 0;
+}
+
+static void
+protoq_event(const struct nl_event *ev, void *arg)
+{
+	struct protoq *q = arg;
+
+	if (ev->type == NL_EV_ADDR_NEW && nl_addr_equal(&ev->addr, &q->a)) {
+		q->n++;
+		q->proto = ev->proto;
+		q->valid = ev->valid_lft;
+	}
+}
+
+static void
+test_ownership(struct nl *nl, int ifx, int ifx1)
+{
+	struct nl_addr a = addr("198.51.100.7", 24), h = addr("198.51.100.7", 32);
+	struct protoq q = { .a = a };
+
+	sh("ip addr add 198.51.100.7/24 dev nlt0");	/* permanent, by hand */
+	errno = 0;
+	CHECK(nl_addr_install(nl, ifx, &a, 3, false, 0x76) < 0 &&
+	      errno == EEXIST, "exclusive install over a hand-set address: %s",
+	      strerror(errno));
+	CHECK(nl_addr_list(nl, ifx, AF_INET, protoq_event, protoq_reset,
+			   &q) == 0 && q.n == 1 && q.proto == 0 &&
+	      q.valid == NL_LFT_FOREVER, "hand-set address untouched: "
+	      "n %d proto %u valid %u", q.n, q.proto, q.valid);
+	/* Same value, other prefix: both coexist; delete takes only ours. */
+	CHECK(nl_addr_install(nl, ifx, &h, 3, false, 0x76) == 0,
+	      "install /32 beside the hand-set /24");
+	CHECK(nl_addr_list(nl, ifx, AF_INET, protoq_event, protoq_reset,
+			   &q) == 0 && q.n == 2, "two entries: %d", q.n);
+	CHECK(nl_addr_del(nl, ifx, &h) == 0, "delete the /32");
+	CHECK(nl_addr_list(nl, ifx, AF_INET, protoq_event, protoq_reset,
+			   &q) == 0 && q.n == 1 && q.proto == 0 &&
+	      q.valid == NL_LFT_FOREVER, "the hand-set /24 survived: n %d "
+	      "valid %u", q.n, q.valid);
+	sh("ip addr del 198.51.100.7/24 dev nlt0");
+	CHECK(nl_addr_install(nl, ifx, &a, 3, false, 0x76) == 0 &&
+	      nl_addr_list(nl, ifx, AF_INET, protoq_event, protoq_reset,
+			   &q) == 0 && q.n == 1 && q.proto == 0x76 &&
+	      q.valid <= 3, "ours: proto %#x valid %u", q.proto, q.valid);
+	/* The dump of another link does not report it. */
+	CHECK(nl_addr_list(nl, ifx1, AF_INET, protoq_event, protoq_reset,
+			   &q) == 0 && q.n == 0, "dump of nlt1: %d", q.n);
+	CHECK(nl_addr_del(nl, ifx, &a) == 0, "delete ours");
+}
+
+struct asyq {
+	int n, error, ifindex;
+	struct nl_addr a;
+};
+
+static void
+asy_cb(const struct nl_event *req, int error, void *arg)
+{
+	struct asyq *q = arg;
+
+	q->n++;
+	q->error = error;
+	q->ifindex = req->ifindex;
+	q->a = req->addr;
+}
+
+static void
+test_async_refresh(struct nl *nl, int ifx)
+{
+	struct nl_addr a = addr("198.51.100.8", 24);
+	struct pollfd pfd = { .fd = nl_async_fd(nl), .events = POLLIN };
+	struct asyq q = { 0 };
+	struct protoq p = { .a = a };
+
+	CHECK(nl_addr_refresh(nl, ifx, &a, 3, 0x76) == 0 &&
+	      poll(&pfd, 1, 200) == 0, "refresh: no answer on success");
+	CHECK(nl_addr_list(nl, ifx, AF_INET, protoq_event, protoq_reset,
+			   &p) == 0 && p.n == 1 && p.proto == 0x76,
+	      "refresh created it: n %d", p.n);
+	CHECK(nl_addr_refresh(nl, 9999, &a, 3, 0x76) == 0 &&
+	      poll(&pfd, 1, 1000) == 1 && nl_async_read(nl, asy_cb, &q) == 0 &&
+	      q.n == 1 && q.error == ENODEV && q.ifindex == 9999 &&
+	      nl_addr_equal(&q.a, &a), "refresh error reported: n %d %s "
+	      "ifindex %d", q.n, strerror(q.error), q.ifindex);
+	CHECK(nl_addr_del(nl, ifx, &a) == 0, "delete it");
+}
+
+static void
+noop_cb(const struct nl_event *ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+}
+
+/* The monitor filter passes address events of the listed links only. */
+static void
+test_filter(struct nl *nl, int ifx, int ifx1)
+{
+	struct want w0 = { .type = NL_EV_ADDR_NEW, .ifindex = ifx,
+			   .a = addr("198.51.100.9", 32) };
+	struct want w1 = { .type = NL_EV_ADDR_NEW, .ifindex = ifx1,
+			   .a = addr("198.51.100.10", 32) };
+
+	int i;
+
+	/* The churn test left the monitor overrun and full: empty it. */
+	for (i = 0; i < 1000; i++)
+		(void)nl_monitor_read(nl, noop_cb, NULL);
+	CHECK(nl_monitor_filter(nl, &ifx, 1) == 0, "filter nlt0 only");
+	sh("ip addr add 198.51.100.10/32 dev nlt1; "
+	   "ip addr add 198.51.100.9/32 dev nlt0");
+	CHECK(wait_event(nl, &w0, 1000) >= 0, "nlt0 event passes");
+	CHECK(wait_event(nl, &w1, 200) < 0, "nlt1 event dropped");
+	CHECK(nl_monitor_filter(nl, NULL, 0) == 0, "filter: no link");
+	sh("ip addr del 198.51.100.10/32 dev nlt1; "
+	   "ip addr del 198.51.100.9/32 dev nlt0");
+	w0.type = NL_EV_ADDR_DEL;
+	w0.seen = false;
+	CHECK(wait_event(nl, &w0, 200) < 0, "nothing passes");
+	CHECK(nl_monitor_filter(nl, NULL, 1000) == 0, "long list: no filter");
+}
+
 int
 main(void)
 {
@@ -525,6 +660,9 @@ main(void)
 	test_reentry(nl, ifx);
 	test_overrun(nl, ifx);
 	test_churn(nl, ifx1);
+	test_ownership(nl, ifx, ifx1);
+	test_async_refresh(nl, ifx);
+	test_filter(nl, ifx, ifx1);
 	nl_close(nl);
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail == 0 ? 0 : 1;

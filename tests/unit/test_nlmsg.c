@@ -187,9 +187,21 @@ static const uint8_t new6_golden[] = {
 	H16(20), H16(IFA_CACHEINFO), H32(10), H32(10), H32(0), H32(0),
 };
 
+/* Exclusive (never rewrites an address that exists), vipd's IFA_PROTO. */
+static const uint8_t install4_golden[] = {
+	H32(68), H16(RTM_NEWADDR), H16(0x605), H32(SEQ), H32(0),
+	AF_INET, 24, 0, RT_SCOPE_UNIVERSE, H32(7),
+	H16(8), H16(IFA_LOCAL), 203, 0, 113, 5,
+	H16(8), H16(IFA_ADDRESS), 203, 0, 113, 5,
+	H16(20), H16(IFA_CACHEINFO), H32(3), H32(3), H32(0), H32(0),
+	H16(5), H16(IFA_PROTO), 0x76, 0, 0, 0,
+};
+
+/* IFA_ADDRESS with the prefix length: only that exact address goes. */
 static const uint8_t del4_golden[] = {
-	H32(32), H16(RTM_DELADDR), H16(NLM_F_REQUEST | NLM_F_ACK), H32(SEQ),
+	H32(40), H16(RTM_DELADDR), H16(NLM_F_REQUEST | NLM_F_ACK), H32(SEQ),
 	H32(0), AF_INET, 24, 0, RT_SCOPE_UNIVERSE, H32(7),
+	H16(8), H16(IFA_ADDRESS), 203, 0, 113, 5,
 	H16(8), H16(IFA_LOCAL), 203, 0, 113, 5,
 };
 
@@ -203,6 +215,12 @@ static const uint8_t del6_golden[] = {
 static const uint8_t dump_golden[] = {
 	H32(24), H16(RTM_GETADDR), H16(NLM_F_REQUEST | NLM_F_DUMP), H32(SEQ),
 	H32(0), AF_INET6, 0, 0, 0, H32(0),
+};
+
+/* One link's addresses (the kernel filters with NETLINK_GET_STRICT_CHK). */
+static const uint8_t dump9_golden[] = {
+	H32(24), H16(RTM_GETADDR), H16(NLM_F_REQUEST | NLM_F_DUMP), H32(SEQ),
+	H32(0), AF_INET, 0, 0, 0, H32(9),
 };
 
 /* The name's padding must be zero whatever the buffer held. */
@@ -222,6 +240,8 @@ static const struct {
 	{ del6_golden, sizeof(del6_golden) },
 	{ dump_golden, sizeof(dump_golden) },
 	{ link_golden, sizeof(link_golden) },
+	{ install4_golden, sizeof(install4_golden) },
+	{ dump9_golden, sizeof(dump9_golden) },
 };
 
 static int
@@ -237,9 +257,14 @@ build(size_t which, void *b, size_t cap)
 	case 3:
 		return nl_msg_addr_del(b, cap, SEQ, 9, &vip6);
 	case 4:
-		return nl_msg_addr_dump(b, cap, SEQ, AF_INET6);
-	default:
+		return nl_msg_addr_dump(b, cap, SEQ, AF_INET6, 0);
+	case 5:
 		return nl_msg_link_get(b, cap, SEQ, "veth0");
+	case 6:
+		return nl_msg_addr_install(b, cap, SEQ, 7, &vip4, 3, false,
+					   0x76);
+	default:
+		return nl_msg_addr_dump(b, cap, SEQ, AF_INET, 9);
 	}
 }
 
@@ -292,7 +317,15 @@ test_builder_variants(void **state)
 	assert_int_equal(nl_msg_link_get(buf, sizeof(buf), 1,
 					 "abcdefghijklmnop"), -1);
 	assert_int_equal(nl_msg_link_get(buf, sizeof(buf), 1, ""), -1);
-	assert_int_equal(nl_msg_addr_dump(buf, sizeof(buf), 1, AF_UNSPEC), -1);
+	assert_int_equal(nl_msg_addr_dump(buf, sizeof(buf), 1, AF_UNSPEC, 0),
+			 -1);
+	assert_int_equal(nl_msg_addr_dump(buf, sizeof(buf), 1, AF_INET, -1),
+			 -1);
+	/* Replace with a protocol: 0x505 flags, IFA_PROTO last. */
+	assert_int_equal(nl_msg_addr_install(buf, sizeof(buf), SEQ, 7, &vip4,
+					     3, true, 0x76), 68);
+	assert_int_equal(buf[6] | buf[7] << 8, 0x505);
+	assert_memory_equal(buf + 8, install4_golden + 8, 60);
 }
 
 static void
@@ -316,6 +349,10 @@ test_builder_bad_args(void **state)
 	assert_int_equal(nl_msg_addr_del(buf, sizeof(buf), 1, 7, &a), -1);
 	a.prefixlen = 128;
 	assert_int_equal(nl_msg_addr_del(buf, sizeof(buf), 1, 7, &a), 44);
+	a = vip4;
+	a.prefixlen = 32;
+	assert_int_equal(nl_msg_addr_del(buf, sizeof(buf), 1, 7, &a), 40);
+	assert_int_equal(buf[17], 32);
 	assert_int_equal(nl_msg_addr_new(buf, sizeof(buf), 1, 0, &vip4, 0), -1);
 	assert_int_equal(nl_msg_addr_del(buf, sizeof(buf), 1, -3, &vip4), -1);
 }
@@ -350,6 +387,19 @@ test_roundtrip(void **state)
 	assert_int_equal(r.ev[0].addr_flags, IFA_F_NODAD);
 	assert_int_equal(r.ev[0].valid_lft, NL_LFT_FOREVER);
 	assert_int_equal(r.ev[0].preferred_lft, NL_LFT_FOREVER);
+
+	assert_int_equal(r.ev[0].proto, 0);
+
+	/* IFA_PROTO is reported; an empty one is malformed. */
+	n = nl_msg_addr_install(buf, sizeof(buf), 5, 9, &vip6, 3, false,
+				0x76);
+	assert_int_equal(parse(buf, (size_t)n, &r), 0);
+	assert_int_equal(r.nev, 1);
+	assert_int_equal(r.ev[0].proto, 0x76);
+	assert_int_equal(r.ev[0].valid_lft, 3);
+	buf[n - 8] = 4;			/* nla_len: no payload */
+	buf[0] = (uint8_t)(n - 4);	/* nlmsg_len */
+	assert_int_equal(parse(buf, (size_t)n - 4, &r), -1);
 
 	n = nl_msg_addr_del(buf, sizeof(buf), 6, 7, &vip4);
 	assert_int_equal(parse(buf, (size_t)n, &r), 0);
