@@ -210,7 +210,14 @@ def test_group_members_read_only(make_lab):
         with open(gfile, "w") as f:
             f.writelines(base + ["vipd:x:%d:\n" % gid])
         a = _start_vipd_with_group(lab, "h1", vrrp_conf("h1", 100), gfile, sockdir)
-        assert wait_for(lambda: os.path.exists(a.sock), 5), lab.report()
+        # bind() makes the file, chown() gives it the group a moment later.
+        def grouped():
+            try:
+                st = os.stat(a.sock)
+            except OSError:
+                return False
+            return st.st_gid == gid
+        assert wait_for(grouped, 5), lab.report()
         st = os.stat(a.sock)
         assert (st.st_mode & 0o777, st.st_gid) == (0o660, gid), (oct(st.st_mode), st.st_gid)
 
