@@ -66,6 +66,15 @@ def log(msg):
     print("[%s] %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
 
 
+def tree_path(path):
+    """A binary's path as recorded in the results: relative to the tree when
+    it lies inside it, so that no result names the checkout's location."""
+    full = os.path.abspath(path)
+    if full == REPO or full.startswith(REPO + os.sep):
+        return os.path.relpath(full, REPO)
+    return path if not os.path.isabs(path) else os.path.basename(path)
+
+
 def cmd_out(argv):
     try:
         r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -338,7 +347,7 @@ def meta():
                                                 ", ".join(mailloss.FAULT_KINDS)),
         },
         "commands": {
-            "vipd": "%s -n -l -D -f CONF -p PIDFILE -s SOCK" % os.environ["VIPD_BIN"],
+            "vipd": "%s -n -l -D -f CONF -p PIDFILE -s SOCK" % tree_path(os.environ["VIPD_BIN"]),
             "keepalived": "keepalived -f CONF -p PID -r VRRP_PID -c CHECK_PID --vrrp -l -D -n",
             "run": "BENCH_QUICK=%s BENCH_REPS=%d /usr/bin/python3 bench/run.py"
                    % ("1" if QUICK else "0", REPS),

@@ -5,6 +5,7 @@ the other under keepalived 2.2.7 (VRRPv2, advert_int 1, PASS auth with a
 preemption back.  vipd's default checks watch the local Postfix, so a real
 Postfix runs on the vipd host (postfix.py)."""
 
+import os
 import time
 
 import pytest
@@ -16,8 +17,11 @@ from postfix import add_postfix
 
 pytestmark = pytest.mark.skipif(not has_vipctl(), reason="vipd against keepalived")
 
-SEED = {"h1": "/work/shared/seed-keepalived-master.conf",
-        "h2": "/work/shared/seed-keepalived-backup.conf"}
+# The seeds, kept in the tree next to their golden vipd -t output.
+CONFDIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "config")
+
+SEED = {"h1": os.path.join(CONFDIR, "seed-master.conf"),
+        "h2": os.path.join(CONFDIR, "seed-backup.conf")}
 PRIO = {"h1": 100, "h2": 90}
 ADV = 1
 
