@@ -7,10 +7,12 @@
 # joined in that order, so stdio buffering cannot reorder them.
 #
 #   VIPD=path   the binary (default: build/vipd of this tree)
+#   VIPD_CONFIG_TIMEOUT=S  a run that takes longer fails (default 20 s,
+#               times VIPD_TEST_TIMESCALE)
 #   UPDATE=1    rewrite the .out files from the current output (then review
 #               them with git diff)
 #
-# Prints "config: N passed, N failed" last; exits 1 if any failed.
+# Prints "config: N passed, N failed, 0 skipped" last; exits 1 if any failed.
 
 here=$(cd "$(dirname "$0")" && pwd)
 vipd=${VIPD:-$here/../../build/vipd}
@@ -25,6 +27,8 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vipd-config.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
+limit=$(awk -v t="${VIPD_CONFIG_TIMEOUT:-20}" -v s="${VIPD_TEST_TIMESCALE:-1}" \
+	'BEGIN { printf "%d", t * s + 0.5 }')
 pass=0
 fail=0
 # File names in messages are relative to this directory, as in the .out files.
@@ -37,8 +41,13 @@ for conf in *.conf corpus/*.conf; do
 	args=
 	[ -f "$name.args" ] && args=$(cat "$name.args")
 	# shellcheck disable=SC2086
-	"$vipd" -t -D $args -f "$conf" >"$tmp/stdout" 2>"$tmp/stderr"
+	timeout -k 5 "$limit" "$vipd" -t -D $args -f "$conf" >"$tmp/stdout" 2>"$tmp/stderr"
 	rc=$?
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		fail=$((fail + 1))
+		echo "FAIL $conf: vipd -t timed out after $limit s"
+		continue
+	fi
 	{
 		cat "$tmp/stderr" "$tmp/stdout"
 		echo "exit $rc"
@@ -60,7 +69,7 @@ for conf in *.conf corpus/*.conf; do
 done
 
 # keepalived's keyword list: every keyword gets an answer.
-if VIPD=$vipd sh "$here/keywords.sh" >"$tmp/kw" 2>&1; then
+if VIPD=$vipd timeout -k 5 "$limit" sh "$here/keywords.sh" >"$tmp/kw" 2>&1; then
 	pass=$((pass + 1))
 else
 	fail=$((fail + 1))
@@ -68,5 +77,5 @@ else
 	grep -v '^keywords:' "$tmp/kw" | head -40
 fi
 
-echo "config: $pass passed, $fail failed"
+echo "config: $pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]

@@ -50,7 +50,9 @@ def _timeout():
 def make_lab(request):
     """Factory: make_lab(hosts=3) -> a set-up Lab, cleaned up after the test.
     Teardown fails the test if a vipd hit a sanitizer error or did not exit
-    0 on SIGTERM at cleanup."""
+    0 on SIGTERM at cleanup, or if any agent exited during the test that
+    the test did not stop (lab.stop_agent) or expect to exit
+    (lab.expect_exit)."""
     labs = []
     request.node._vipd_labs = labs
 

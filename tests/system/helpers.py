@@ -20,9 +20,11 @@ def start_group(lab, prios, advert_int=0.1, **kw):
 
 def settle(lab, master, timeout=5.0, others="BACKUP"):
     """Wait until `master` is MASTER, every other host running an agent is
-    in state `others`, and only `master` holds the VIP."""
+    in state `others`, and only `master` holds the VIP.  Every agent the
+    test started and did not stop counts, so one that crashed fails here."""
+    lab.assert_agents_alive()
     expected = {h: ("MASTER" if h == master else others)
-                for h, host in lab.hosts.items() if host.agent and host.agent.running()}
+                for h, host in lab.hosts.items() if host.agent and not host.agent.stopped}
     # keepalived's Backup may time out once at startup, before its socket
     # has joined the group: let its states hold for a moment.
     hold = 0.6 if impl() == "keepalived" else 0.0
@@ -36,6 +38,7 @@ def settle(lab, master, timeout=5.0, others="BACKUP"):
                 break
         else:
             since = None
+            lab.assert_agents_alive()
         assert now < deadline, "no convergence to %s within %.1f s: %s" % (
             expected, timeout, lab.states())
         time.sleep(0.05)

@@ -172,6 +172,9 @@ class Agent:
         self.sock = sock
         self.pidfiles = list(pidfiles)
         self.started = time.monotonic()
+        # Set when the test stopped it (stop_agent) or declared that it
+        # exits by itself (Lab.expect_exit); any other exit is a failure.
+        self.stopped = False
 
     def running(self):
         return self.popen.poll() is None
@@ -265,7 +268,7 @@ class Lab:
             raise
 
     def _cleanup(self):
-        problems = []
+        problems = self.unexpected_exits()
         if self.monitor:
             try:
                 self.monitor.stop()
@@ -296,6 +299,29 @@ class Lab:
         if self in _live_labs:
             _live_labs.remove(self)
         return problems
+
+    def unexpected_exits(self):
+        """Agents that exited although the test neither stopped them nor
+        said they would exit: a crash, an abort, a fatal error."""
+        out = []
+        for a in self.agents:
+            if a.stopped:
+                continue
+            rc = a.popen.poll()
+            if rc is not None:
+                out.append("%s: %s pid %d exited by itself during the test (exit %s)"
+                           % (a.host.name, a.kind, a.pid, rc))
+        return out
+
+    def assert_agents_alive(self):
+        """Fail at once if an agent exited that the test did not stop."""
+        gone = self.unexpected_exits()
+        assert not gone, "\n".join(gone)
+
+    def expect_exit(self, agent):
+        """The test expects `agent` to exit by itself (a refused start, a
+        daemon that forks): its exit is not a crash."""
+        agent.stopped = True
 
     def _netns_add(self, ns):
         # Our PID is in the name, and no live process shares it: one that
@@ -528,6 +554,8 @@ class Lab:
         state)."""
         a = self.hosts[host].agent
         assert a is not None, "no agent on %s" % host
+        self.assert_agents_alive()
+        a.stopped = True
         if a.kind == "keepalived" and sig == signal.SIGKILL:
             for pf in a.pidfiles[1:2]:
                 try:

@@ -1,10 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # Run vipd's system tests (root: network namespaces); the last line is
-# "system: N passed, N failed".  Extra arguments go to pytest (e.g. -k NAME).
-# VIPD_IMPL=keepalived runs the applicable tests against keepalived instead.
+# "system: N passed, N failed, N skipped".  Extra arguments go to pytest
+# (e.g. -k NAME).  VIPD_IMPL=keepalived runs the applicable tests against
+# keepalived instead.  `run.sh --count` prints only the number of tests
+# (collection needs no root), for check.sh to report a tier it cannot run.
 
 cd "$(dirname "$0")/../.." || exit 1
+if [ "$1" = "--count" ]; then
+	/usr/bin/python3 -m pytest -q -p no:cacheprovider --collect-only tests/system 2>/dev/null |
+		sed -nE 's/^([0-9]+) tests? collected.*/\1/p' | grep . || echo 1
+	exit 0
+fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
@@ -30,6 +37,5 @@ elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	echo "system: pytest exited $rc without a failed test (interrupted or internal error)"
 	failed=1
 fi
-[ "$skipped" -gt 0 ] && echo "system: $skipped skipped"
-echo "system: $passed passed, $failed failed"
+echo "system: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

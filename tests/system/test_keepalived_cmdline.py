@@ -54,6 +54,7 @@ def test_forks_without_dont_fork(make_lab):
     SIGTERM to that PID stops it cleanly."""
     lab = make_lab(1)
     a = kalib.start_vipd_plain(lab, "h1", vrrp_conf("h1", 100, 0.1), ["-f", "FILE", "-D"])
+    lab.expect_exit(a)
     assert a.popen.wait(timeout=5) == 0, a.log_text()
     lab._untrack(a.pid)
     pidfile = os.path.join(a.rundir, "vipd.pid")
