@@ -8,7 +8,7 @@ import pytest
 
 import lab as labmod
 
-TEST_TIMEOUT = int(os.environ.get("VIPD_TEST_TIMEOUT", "120"))
+TEST_TIMEOUT = int(float(os.environ.get("VIPD_TEST_TIMEOUT", "120")) * labmod.TIMESCALE)
 
 
 def pytest_report_header(config):

@@ -5,9 +5,9 @@ invariant."""
 
 import time
 
-from lab import impl, master_down_interval, skew_time, vrrp_conf, wait_for
+from lab import impl, master_down_interval, scaled, skew_time, vrrp_conf, wait_for
 
-OVERLAP_SLACK = 0.1     # scheduling slack on top of one advert interval
+OVERLAP_SLACK = scaled(0.1)     # scheduling slack on top of one advert interval
 
 
 def start_group(lab, prios, advert_int=0.1, **kw):
@@ -28,7 +28,7 @@ def settle(lab, master, timeout=5.0, others="BACKUP"):
     # keepalived's Backup may time out once at startup, before its socket
     # has joined the group: let its states hold for a moment.
     hold = 0.6 if impl() == "keepalived" else 0.0
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + scaled(timeout)
     since = None
     while True:
         now = time.monotonic()

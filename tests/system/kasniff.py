@@ -3,16 +3,15 @@
 interface; run inside a netns (the IPv6 companion of sniff.py).
 
 Usage: kasniff.py IFACE SECONDS vrrp4|vrrp6|na.  Prints "ready" once the
-socket is bound, then one line per frame: "<monotonic time> <in|out> <hex>".
+socket is bound, then one line per frame: "<monotonic time> <in|out> <hex>",
+the time being the kernel's timestamp (see sniff.py).
 """
 
 import select
-import socket
 import sys
 import time
 
-ETH_P_ALL = 0x0003
-PACKET_OUTGOING = 4
+from sniff import recv_stamped, stamped_socket
 
 
 def wanted(frame, what):
@@ -29,8 +28,7 @@ def wanted(frame, what):
 
 def main():
     iface, seconds, what = sys.argv[1], float(sys.argv[2]), sys.argv[3]
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-    s.bind((iface, ETH_P_ALL))
+    s, off = stamped_socket(iface)
     print("ready", flush=True)
     end = time.monotonic() + seconds
     while True:
@@ -40,11 +38,10 @@ def main():
         r, _, _ = select.select([s], [], [], left)
         if not r:
             continue
-        frame, addr = s.recvfrom(65535)
+        t, way, frame = recv_stamped(s, off)
         if not wanted(frame, what):
             continue
-        way = "out" if addr[2] == PACKET_OUTGOING else "in"
-        print("%.6f %s %s" % (time.monotonic(), way, frame.hex()), flush=True)
+        print("%.6f %s %s" % (t, way, frame.hex()), flush=True)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,19 @@ SUBNET = "203.0.113.0/24"
 VIP = "203.0.113.5"
 VIP_CIDR = VIP + "/24"
 
+# VIPD_TEST_TIMESCALE (default 1): how much slower than the 2-core
+# development machine this one is.  Every wait and every slack on top of a
+# protocol time is multiplied by it (scaled()); the protocol times themselves
+# (Skew_Time, Master_Down_Interval, the VIP lifetime) and the lower bounds
+# ("not before") are not.
+TIMESCALE = float(os.environ.get("VIPD_TEST_TIMESCALE", "1") or "1")
+
+
+def scaled(seconds):
+    """A timeout or a scheduling slack, stretched by VIPD_TEST_TIMESCALE."""
+    return seconds * TIMESCALE
+
+
 _lab_counter = 0
 _live_labs = []
 _handlers_installed = False
@@ -50,8 +63,9 @@ def impl():
 
 def wait_for(predicate, timeout, interval=0.02):
     """Poll predicate until it returns something truthy or timeout seconds
-    pass.  Returns the last value the predicate returned."""
-    deadline = time.monotonic() + timeout
+    pass (times VIPD_TEST_TIMESCALE).  Returns the last value the predicate
+    returned."""
+    deadline = time.monotonic() + scaled(timeout)
     while True:
         value = predicate()
         if value or time.monotonic() >= deadline:
@@ -568,7 +582,7 @@ class Lab:
         except ProcessLookupError:
             pass
         try:
-            rc = a.popen.wait(timeout=timeout)
+            rc = a.popen.wait(timeout=scaled(timeout))
         except subprocess.TimeoutExpired:
             a.popen.kill()
             a.popen.wait()
@@ -585,7 +599,8 @@ class Lab:
         """Run vipctl -s SOCK ARGS in host's namespace."""
         a = self.hosts[host].agent
         assert a is not None and a.kind == "vipd", "no vipd on %s" % host
-        return self.run(host, vipctl_bin(), "-s", a.sock, *args, check=check, timeout=timeout)
+        return self.run(host, vipctl_bin(), "-s", a.sock, *args, check=check,
+                        timeout=scaled(timeout))
 
     def status(self, host):
         """Parsed `vipctl status --json` of host's vipd."""

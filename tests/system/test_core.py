@@ -9,14 +9,14 @@ import pytest
 
 from helpers import (assert_stable, has_vipctl, invariant, settle, start_group,
                      timers)
-from lab import VIP, impl, vrrp_conf, wait_for
+from lab import VIP, impl, scaled, vrrp_conf, wait_for
 
 ADV = 0.1       # advert_int where timing is not what the test measures
 
 
 def margin(adv):
     """Allowed lateness of a timer-driven takeover."""
-    return 0.3 + adv
+    return scaled(0.3) + adv
 
 
 def test_three_hosts_elect_highest(lab):
@@ -189,7 +189,8 @@ def test_sigkill_vip_expires_on_dead_host(make_lab):
         assert a["dynamic"] and a["valid_lft"].endswith("sec"), \
             "VIP not installed with a finite lifetime: %s" % a["line"]
         lifetime = int(a["valid_lft"][:-3])
-        assert 0 < lifetime <= 60, a["line"]
+        # README: a 3 s lifetime refreshed every second (2 s or 3 s left).
+        assert lifetime in (2, 3), a["line"]
     mdi = timers(lab, "h2")["mdi"]
     t0 = time.monotonic()
     rc = lab.stop_agent("h1", signal.SIGKILL)
@@ -202,8 +203,10 @@ def test_sigkill_vip_expires_on_dead_host(make_lab):
     assert wait_for(lambda: not lab.has_addr("h1"), 10, 0.1), \
         "VIP still on killed host h1 after 10 s: %s" % lab.addrs("h1")
     lost = lab.monitor.lost("h1", t0)
-    assert lost is not None and lost - t0 <= lifetime + 1.0, \
-        "VIP outlived its %d s lifetime: gone after %.3f s" % (lifetime, lost - t0)
+    # README: "the kernel removes the address by itself about 3 s later
+    # (measured 2.7 to 3.2 s)".
+    assert lost is not None and lost - t0 <= 3.0 + scaled(0.5), \
+        "VIP outlived its 3 s lifetime: gone after %.3f s" % (lost - t0)
     # From then on only h2.
     end = time.monotonic() + 1.0
     while time.monotonic() < end:

@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from helpers import assert_stable, has_vipctl, invariant, settle
-from lab import VIP, vrrp_conf, wait_for
+from lab import VIP, scaled, vrrp_conf, wait_for
 from postfix import BannerPoller, add_postfixes, banner, send_mail
 
 pytestmark = pytest.mark.skipif(not has_vipctl(), reason="vipd's own health checks")
@@ -27,7 +27,7 @@ INTERVAL = 1.0          # default check interval
 STEP = 2.0              # default smtp step_timeout
 SKEW_H2 = (256 - 90) * ADV / 256
 MDI_H2 = 3 * ADV + SKEW_H2
-SLACK = 0.6             # scheduling, the 2-core machine, vipctl round trips
+SLACK = scaled(0.6)     # scheduling, the 2-core machine, vipctl round trips
 RESIGNED = "master resigned (priority 0 advert)"
 PREEMPTED = "preempted lower priority master"
 

@@ -2,12 +2,14 @@
 """`vipctl status --json`: fields, timers (with the Master's interval learnt,
 RFC 9568 6.4.2), counters, and the VIP's finite lifetime."""
 
+import re
+import subprocess
 import time
 
 import pytest
 
 from helpers import has_vipctl, settle
-from lab import VIP, VIP_CIDR, vrrp_conf
+from lab import VIP, VIP_CIDR, scaled, vrrp_conf
 
 pytestmark = pytest.mark.skipif(not has_vipctl(), reason="needs vipctl")
 
@@ -65,7 +67,13 @@ def test_status_fields_timers_counters(make_lab):
     assert 0.7 * 10 * dt <= recv1 - recv0 <= 1.3 * 10 * dt + 1, (recv0, recv1, dt)
 
 
+VIP_LIFETIME = 3        # README: "a finite lifetime (3 s)"
+VIP_REFRESH = 1         # README: "that vipd refreshes every second"
+
+
 def test_vip_has_finite_refreshed_lifetime(make_lab):
+    """README: the VIP is installed with a 3 s lifetime that vipd refreshes
+    every second while Master."""
     lab = make_lab(1)
     lab.start_agent("h1", vrrp_conf("h1", 100, 0.1))
     settle(lab, "h1")
@@ -73,19 +81,61 @@ def test_vip_has_finite_refreshed_lifetime(make_lab):
     def lft():
         a = [x for x in lab.addrs("h1") if x["addr"] == VIP][0]
         assert a["dynamic"] and a["valid_lft"].endswith("sec"), a["line"]
+        assert a["valid_lft"] == a["line"].split("preferred_lft ")[1].split()[0], a["line"]
         return int(a["valid_lft"][:-3])
-    first = lft()
-    assert 0 < first <= 60, first
-    # Refreshed while Master: never runs out.
-    end = time.monotonic() + first + 1.5
+    # Refreshed every second, a 3 s lifetime never shows less than 2 s left
+    # (whole seconds, rounded down): sampled for 4 refresh periods.
+    seen = []
+    mon = subprocess.Popen(["ip", "-n", lab.hosts["h1"].ns, "-o", "monitor", "address"],
+                           stdout=subprocess.PIPE, text=True, start_new_session=True)
+    lab._track(mon.pid, "ip monitor h1")
+    end = time.monotonic() + 4 * VIP_REFRESH
     while time.monotonic() < end:
-        assert lft() >= 1
-        time.sleep(0.2)
+        seen.append(lft())
+        time.sleep(0.1)
+    mon.terminate()
+    out = mon.communicate(timeout=5)[0]
+    lab._untrack(mon.pid)
+    assert max(seen) == VIP_LIFETIME, "valid_lft samples %s" % seen
+    assert min(seen) >= VIP_LIFETIME - VIP_REFRESH - (1 if scaled(1) > 1 else 0), \
+        "valid_lft samples %s: not refreshed every %d s" % (seen, VIP_REFRESH)
+    # Each refresh is an RTM_NEWADDR: about one a second.
+    refreshes = [l for l in out.splitlines() if " %s/" % VIP in l and not l.startswith("Deleted")]
+    assert 3 <= len(refreshes) <= 6, "%d refreshes in 4 s:\n%s" % (len(refreshes), out)
+
+
+STATUS_HEAD = ["INSTANCE", "IFACE", "VRID", "VER", "STATE", "PRIO(EFF)", "MASTER", "VIPS",
+               "INSTALLED"]
 
 
 def test_human_status(make_lab):
-    lab = make_lab(1)
-    lab.start_agent("h1", vrrp_conf("h1", 100, 0.1))
+    """vipctl(8): a first line with version, pid, router ID and start time,
+    the table with one row per instance, then its last transition and
+    counters."""
+    lab = make_lab(2)
+    a1 = lab.start_agent("h1", vrrp_conf("h1", 100, 0.1))
     settle(lab, "h1")
-    out = lab.vipctl("h1", "status").stdout
-    assert "VI_1" in out and "MASTER" in out, out
+    lab.start_agent("h2", vrrp_conf("h2", 90, 0.1))
+    settle(lab, "h1")
+    iso = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+    for h, state, prio, installed in (("h1", "MASTER", 100, "yes"), ("h2", "BACKUP", 90, "no")):
+        lines = lab.vipctl(h, "status").stdout.splitlines()
+        assert re.fullmatch(r"vipd \S+ \(pid %d\), router_id %s, up since %s"
+                            % (lab.hosts[h].agent.pid, h, iso), lines[0]), lines
+        assert lines[1].split() == STATUS_HEAD, lines
+        assert lines[2].split() == ["VI_1", "eth0", "51", "3", state, "%d(%d)" % (prio, prio),
+                                    "203.0.113.1", VIP_CIDR, installed], lines
+        # Columns line up under their headings.
+        for word, head in zip(lines[2].split(), STATUS_HEAD):
+            assert lines[2].index(word) == lines[1].index(head) or head == "INSTANCE", lines
+        below = lines[3:]
+        last = [l for l in below if l.startswith("  last: ")]
+        assert len(last) == 1 and re.fullmatch(r"  last: (INIT|BACKUP) -> %s at %s \(.+\)"
+                                               % (state, iso), last[0]), lines
+        assert "  checks: none" in below, lines
+        cnt = [l for l in below if l.startswith("  adverts ")]
+        assert len(cnt) == 1 and re.fullmatch(
+            r"  adverts rx \d+ tx \d+, became master %d; drops: .+"
+            % (1 if h == "h1" else 0), cnt[0]), lines
+        assert all(l.startswith("  ") for l in below), lines
+    assert a1.running()

@@ -15,7 +15,7 @@ from scapy.layers.l2 import Ether
 from scapy.layers.vrrp import VRRPv3
 
 from helpers import assert_stable, settle, start_group
-from lab import VIP, VIP_CIDR, vrrp_conf, wait_for
+from lab import VIP, VIP_CIDR, scaled, vrrp_conf, wait_for
 
 ADV = 0.1
 
@@ -138,6 +138,65 @@ def test_failover_gratuitous_arp_updates_client(lab):
     assert all(a[2] == mac2 for a in garps), garps
     assert garps[0][0] - gained < 0.2, "first GARP %.3f s after takeover" % (
         garps[0][0] - gained)
+
+
+def garp_bursts(frames, mac, gap=1.0):
+    """Gratuitous ARPs for the VIP from mac, grouped into bursts (frames
+    less than `gap` s apart): [[t, ...], ...]."""
+    bursts = []
+    for t, op, smac, sip, tip in arp_frames(frames):
+        if sip != VIP or tip != VIP:
+            continue
+        assert smac == mac, "GARP for the VIP from %s, the Master is %s" % (smac, mac)
+        if bursts and t - bursts[-1][-1] < gap:
+            bursts[-1].append(t)
+        else:
+            bursts.append([t])
+    return bursts
+
+
+def test_garp_schedule_five_now_five_after_five_seconds(make_lab):
+    """README, vipd(8): on becoming Master, 5 gratuitous ARPs at once and 5
+    more 5 seconds later (garp_master_repeat 5, garp_master_delay 5), then
+    none (garp_master_refresh 0).  Frame times are the kernel's."""
+    lab = make_lab(2)
+    sniff = lab.start_sniff("h2", 8.0, what="arp")
+    t0 = time.monotonic()
+    lab.start_agent("h1", vrrp_conf("h1", 100, ADV))
+    settle(lab, "h1")
+    gained = lab.monitor.gained("h1", t0)
+    bursts = garp_bursts(sniff.frames(), lab.mac("h1"))
+    assert [len(b) for b in bursts] == [5, 5], "GARP bursts %s (times since takeover)" % [
+        ["%.3f" % (t - gained) for t in b] for b in bursts]
+    first, second = bursts
+    # "At once": the first burst is sent as the VIP is added (the monitor's
+    # time is when `ip monitor` was read, hence the slack both ways).
+    assert abs(first[0] - gained) <= scaled(0.3), "first GARP %.3f s from takeover" % (
+        first[0] - gained)
+    assert first[-1] - first[0] <= scaled(0.2), "first burst spread over %.3f s" % (
+        first[-1] - first[0])
+    delay = second[0] - first[0]
+    assert 5.0 - 0.05 <= delay <= 5.0 + scaled(0.3), "second burst %.3f s after the first" % delay
+
+
+def test_garp_refresh_while_master(make_lab):
+    """vipd.conf(5): garp_master_refresh N repeats garp_master_refresh_repeat
+    GARPs every N seconds while Master; garp_master_delay 0 means no second
+    burst."""
+    lab = make_lab(2)
+    sniff = lab.start_sniff("h2", 5.6, what="arp")
+    t0 = time.monotonic()
+    lab.start_agent("h1", vrrp_conf("h1", 100, ADV, extra="garp_master_delay 0\n"
+                                    "garp_master_repeat 3\ngarp_master_refresh 2\n"
+                                    "garp_master_refresh_repeat 2"))
+    settle(lab, "h1")
+    assert lab.monitor.gained("h1", t0)
+    bursts = garp_bursts(sniff.frames(), lab.mac("h1"))
+    assert [len(b) for b in bursts] == [3, 2, 2], "GARP bursts %s" % [
+        ["%.3f" % (t - bursts[0][0]) for t in b] for b in bursts]
+    for i in (1, 2):
+        step = bursts[i][0] - bursts[i - 1][0]
+        assert 2.0 - 0.05 <= step <= 2.0 + scaled(0.3), "refresh %d after %.3f s" % (i, step)
 
 
 def test_several_vips_in_one_instance(lab):
