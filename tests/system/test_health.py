@@ -9,6 +9,7 @@ the check and the cause, and h1 must come back once repaired (or not, with
 nopreempt).  Timing bounds are derived from the check interval (1 s), the
 step timeout (2 s) and Skew_Time."""
 
+import os
 import re
 import time
 import uuid
@@ -25,6 +26,7 @@ ADV = 0.2
 PRIOS = {"h1": 100, "h2": 90}
 INTERVAL = 1.0          # default check interval
 STEP = 2.0              # default smtp step_timeout
+MASTER_REREAD = 0.1     # README: the master's state is re-read every 100 ms
 SKEW_H2 = (256 - 90) * ADV / 256
 MDI_H2 = 3 * ADV + SKEW_H2
 SLACK = scaled(0.6)     # scheduling, the 2-core machine, vipctl round trips
@@ -152,9 +154,10 @@ def test_master_frozen(make_lab):
     lab, pf = mx_lab(make_lab)
     start_mx(lab)
     pid = pf["h1"].master_pid()
-    fail_over(lab, pf["h1"].freeze,
-              r"^(postfix master \(pid %d\) is stopped|smtp: timeout .* at greeting)$" % pid,
-              "default_postfix", INTERVAL + STEP + SKEW_H2 + SLACK)
+    # README: the master's state is re-read every 100 ms, so the freeze,
+    # not the SMTP probe's greeting timeout 2 s later, makes h1 resign.
+    fail_over(lab, pf["h1"].freeze, r"^postfix master \(pid %d\) is stopped$" % pid,
+              "default_postfix", MASTER_REREAD + SKEW_H2 + SLACK)
     # TCP still connects, no banner: what a client of a hung Postfix sees.
     assert banner(lab, "client", lab.hosts["h1"].addr, timeout=1) == "!timeout"
     assert wait_for(lambda: check(lab.instance("h1"), "default_smtp")["state"] == "failing",
@@ -163,6 +166,150 @@ def test_master_frozen(make_lab):
                      check(lab.instance("h1"), "default_smtp")["reason"])
     comes_back(lab, pf["h1"].thaw, "default_smtp", within=INTERVAL + STEP + 3 * ADV + 1.5)
     invariant(lab, ADV)
+
+
+def log_times(agent, pattern):
+    """Wall-clock seconds of day of the agent's log lines matching pattern
+    (the log's HH:MM:SS.mmm prefix)."""
+    out = []
+    for line in agent.log_text().splitlines():
+        m = re.match(r"(\d\d):(\d\d):(\d\d\.\d{3}) (.*)", line)
+        if m and re.search(pattern, m.group(4)):
+            out.append(int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3)))
+    return out
+
+
+def wall_of_day():
+    t = time.time()
+    lt = time.localtime(t)
+    return lt.tm_hour * 3600 + lt.tm_min * 60 + lt.tm_sec + (t % 1)
+
+
+def test_frozen_master_seen_within_100ms(make_lab):
+    """README: the Postfix master's state is re-read every 100 ms.  Freeze
+    the Backup's master (its smtpd children go on serving, so only the
+    master check can see it) four times; each time the check must fail
+    within one re-read (the log line's time against the SIGSTOP's)."""
+    lab, pf = mx_lab(make_lab)
+    start_mx(lab)
+    agent = lab.hosts["h2"].agent
+    pat = r"^check default_postfix: failing \(postfix master \(pid \d+\) is stopped\)$"
+    lat = []
+    for n in range(4):
+        before = len(log_times(agent, pat))
+        t = wall_of_day()
+        pf["h2"].freeze(smtpd=False)
+        assert wait_for(lambda: len(log_times(agent, pat)) > before, 3), agent.log_text()
+        lat.append(log_times(agent, pat)[before] - t)
+        pf["h2"].thaw()
+        assert wait_for(lambda: check(lab.instance("h2"), "default_postfix")["state"]
+                        == "passing", 3)
+        assert check(lab.instance("h2"), "default_smtp")["state"] == "passing"
+    assert max(lat) <= MASTER_REREAD + scaled(0.1), \
+        "frozen master seen after %s s" % ["%.3f" % x for x in lat]
+    assert lab.holders() == ["h1"]
+
+
+def test_rise_fall_hysteresis(make_lab):
+    """vipd.conf(5): a check fails after `fall` failed runs in a row and
+    passes again after `rise` good ones."""
+    lab, pf = mx_lab(make_lab)
+    top = "smtp_check hyst {\n    interval 0.5\n    fall 3\n    rise 2\n}\n"
+    start_mx(lab, top=top, extra=track("hyst", "default_postfix"))
+
+    def snap():
+        c = check(lab.instance("h1"), "hyst")
+        return c["state"], c["runs"], c["failures"]
+    _, runs0, fails0 = snap()
+    pf["h1"].set_greeting_reject("421 4.3.2 Fault injected")
+    seen = []
+    while True:
+        st, runs, fails = snap()
+        seen.append((st, runs - runs0, fails - fails0))
+        if st == "failing":
+            break
+        assert len(seen) < 400, seen
+        time.sleep(0.03)
+    # Failing only at the third failure in a row, and passing before it.
+    assert seen[-1][2] == 3, "failing after %d failures: %s" % (seen[-1][2], seen)
+    assert any(st == "passing" and f == 2 for st, _, f in seen), seen
+    assert wait_for(lambda: lab.holders() == ["h2"], MDI_H2 + 1), lab.holders()
+
+    _, runs1, fails1 = snap()
+    pf["h1"].set_greeting_reject(None)
+    seen = []
+    while True:
+        st, runs, fails = snap()
+        good = (runs - runs1) - (fails - fails1)
+        seen.append((st, good))
+        if st == "passing":
+            break
+        assert len(seen) < 400, seen
+        time.sleep(0.03)
+    assert seen[-1][1] == 2, "passing after %d good runs: %s" % (seen[-1][1], seen)
+    assert any(st == "failing" and g == 1 for st, g in seen), seen
+    assert wait_for(lambda: lab.holders() == ["h1"], 3 * ADV + 1), lab.holders()
+
+
+def test_tls_days_warn_degrades_without_failover(make_lab):
+    """vipd.conf(5): fewer days left than tls_days_warn degrade the check,
+    and a degraded check still counts as passing: h1 stays Master."""
+    lab, pf = mx_lab(make_lab, tls=True)
+    for h in ("h1", "h2"):
+        TLS_CA[h] = pf[h].ca_path
+    top = lambda h: ("smtp_check tls {\n    starttls required\n    tls_ca_file %s\n"
+                     "    tls_days_warn 60\n}\n" % TLS_CA[h])
+    start_mx(lab, top=top, extra=track("tls", "default_postfix"))
+    c = check(lab.instance("h1"), "tls")
+    assert (c["state"], c["result"], c["tls_days_left"]) == ("passing", "degraded", 30), c
+    assert re.search(r"certificate expires in 30 days", c["reason"]), c
+    assert_stable(lab, {"h1": "MASTER", "h2": "BACKUP"}, 2 * INTERVAL)
+    i = lab.instance("h1")
+    assert (i["effective_priority"], i["counters"]["became_master"]) == (100, 1), i
+    assert lab.holders() == ["h1"]
+
+
+def test_queue_limits_degrade(make_lab):
+    """vipd.conf(5): more deferred, held or corrupt messages than
+    max_deferred, max_hold, max_corrupt degrade the queue check (still
+    passing: no failover)."""
+    lab, pf = mx_lab(make_lab)
+    top = ("postfix_check pq {\n    max_deferred 1\n    max_hold 1\n    max_corrupt 1\n}\n")
+    start_mx(lab, top=top, extra=track("pq", "default_smtp"))
+    q = pf["h1"].queue_dir
+
+    def degraded_by(reason):
+        c = check(lab.instance("h1"), "pq")
+        return c["result"] == "degraded" and c["reason"] == reason and c["state"] == "passing"
+
+    def ok():
+        return check(lab.instance("h1"), "pq")["result"] == "ok"
+
+    for sub, reason in (("corrupt", "queue: 2 corrupt files (limit 1)"),
+                        ("hold", "queue: 2 held messages (limit 1)")):
+        # Complete queue files are mode 0700 (Postfix's mark); the
+        # contents do not matter to a count.
+        paths = [os.path.join(q, sub, "LABTEST%d" % n) for n in range(2)]
+        for n, path in enumerate(paths):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o700)
+            os.write(fd, b"x")
+            os.close(fd)
+            if n == 0:
+                time.sleep(2 * INTERVAL)
+                assert ok(), check(lab.instance("h1"), "pq")   # within the limit
+        assert wait_for(lambda: degraded_by(reason), INTERVAL + 1, 0.1), "%s" % \
+            check(lab.instance("h1"), "pq")
+        for p in paths:
+            os.unlink(p)
+        assert wait_for(ok, INTERVAL + 1, 0.1), check(lab.instance("h1"), "pq")
+    pf["h1"].set(defer_transports="virtual")
+    pf["h1"].reload()
+    for _ in range(2):
+        send_mail(lab, "client", "box@sink.test", uuid.uuid4().hex, lab.hosts["h1"].addr)
+    assert wait_for(lambda: degraded_by("queue: 2 deferred messages (limit 1)"), 10, 0.2), \
+        check(lab.instance("h1"), "pq")
+    assert_stable(lab, {"h1": "MASTER", "h2": "BACKUP"}, INTERVAL)
+    assert lab.instance("h1")["effective_priority"] == 100
 
 
 @pytest.mark.parametrize("code,nopreempt", [(421, False), (554, True)])
