@@ -131,18 +131,36 @@ $(B)/san/vipctl: $(VIPCTL_SRCS:%.c=$(B)/tobj/%.o)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(SAN) -o $@ $^ $(LIBS_VIPCTL)
 
+# Root-only self-tests of the kernel-facing code (netlink/nl.c; vrrp/sock.c
+# and announce.c), each in namespaces of its own; run by the system tier
+# (tests/system/test_kernel.py).
+KTEST_nltest_SRCS   := netlink/nl.c netlink/nl_mon.c netlink/nl_msg.c
+KTEST_socktest_SRCS := vrrp/sock.c vrrp/arp.c vrrp/announce.c
+KTEST_BINS := $(B)/san/nltest $(B)/san/socktest
+
+$(B)/san/nltest: $(B)/tobj/tests/nltest.o $(call tobjs,$(KTEST_nltest_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ -lmnl
+
+$(B)/san/socktest: $(B)/tobj/tests/socktest.o $(call tobjs,$(KTEST_socktest_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^
+
 deps:
 	@sh tests/deps.sh
 
 unit: $(UNIT_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
 
-system: all $(B)/san/vipd $(B)/san/vipctl
+system: all $(B)/san/vipd $(B)/san/vipctl $(KTEST_BINS)
 	@sh tests/system/run.sh
 
 # check: everything; the last line is the combined "N passed, N failed".
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(B)/san/vipd $(B)/san/vipctl fuzz-build
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(B)/san/vipd $(B)/san/vipctl \
+	    $(KTEST_BINS) fuzz-build
 	@sh tests/check.sh
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_$$*_SRCS)

@@ -2,13 +2,10 @@
 /* Root-only self-test of netlink/nl.c against the kernel, in its own netns. */
 
 /*
- * Build and run (as root; it unshares a private network namespace, so the
- * host is untouched and nothing is left behind when it exits):
- *
- *   gcc -std=c11 -D_GNU_SOURCE -I. -g -fsanitize=address,undefined \
- *       -o build/nltest tests/nltest.c netlink/nl.c netlink/nl_mon.c \
- *       netlink/nl_msg.c -lmnl
- *   build/nltest
+ * Built by `make build/san/nltest` and run by the system tier
+ * (tests/system/test_kernel.py); by hand, as root, run build/san/nltest.
+ * It unshares a private network namespace, so the host is untouched and
+ * nothing is left behind when it exits.
  *
  * It creates the veth pair nlt0/nlt1 with documentation addresses only,
  * checks each nl.c call against `ip addr` output and prints one line per

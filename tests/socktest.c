@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* Root-only manual test of vrrp/sock.c and vrrp/announce.c in two netns. */
+/* Root-only test of vrrp/sock.c and vrrp/announce.c in two netns. */
 /*
- * Build and run (as root, from the repository top):
- *   gcc -std=c11 -D_GNU_SOURCE -I. -Wall -Wextra -g \
- *       -fsanitize=address,undefined -o build/socktest tests/socktest.c \
- *       vrrp/sock.c vrrp/arp.c vrrp/announce.c
- *   build/socktest
+ * Built by `make build/san/socktest` and run by the system tier
+ * (tests/system/test_kernel.py); by hand, as root, run build/san/socktest
+ * from the repository top.
  * It creates namespaces vipd-sock-PID-a and vipd-sock-PID-b joined by a
  * veth pair with DAD off:
  *   A: va 02:00:00:00:00:0a  192.0.2.1/24, 192.0.2.3/24, 2001:db8::a/64
