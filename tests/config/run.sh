@@ -77,5 +77,14 @@ else
 	grep -v '^keywords:' "$tmp/kw" | head -40
 fi
 
+# An expected output without its configuration is a test that went missing.
+for out in *.out corpus/*.out; do
+	[ -f "$out" ] || continue
+	if [ ! -f "${out%.out}.conf" ]; then
+		fail=$((fail + 1))
+		echo "FAIL $out: ${out%.out}.conf is missing"
+	fi
+done
+
 echo "config: $pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]
