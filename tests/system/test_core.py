@@ -77,7 +77,7 @@ def test_sigterm_hands_over_within_skew(lab):
     assert lab.wait_states({"h2": "MASTER"}, t["mdi"] + 2), lab.states()
     gained = wait_for(lambda: lab.monitor.gained("h2", t0), 1)
     assert gained, "h2 is MASTER but never got the VIP"
-    assert gained - t0 <= t["skew"] + 0.35, \
+    assert gained - t0 <= t["skew"] + scaled(0.35), \
         "handover took %.3f s; Skew_Time %.3f s, Master_Down_Interval %.3f s" % (
             gained - t0, t["skew"], t["mdi"])
     lost = lab.monitor.lost("h1", t0)

@@ -13,7 +13,7 @@ import pytest
 
 import kalib
 from helpers import assert_stable, has_vipctl, invariant, settle, timers
-from lab import vrrp_conf, wait_for
+from lab import scaled, vrrp_conf, wait_for
 
 pytestmark = pytest.mark.skipif(not has_vipctl(), reason="vipd against keepalived")
 
@@ -41,7 +41,7 @@ def test_vipd_master_keepalived_backup(make_lab):
     assert lab.wait_states({"h2": "MASTER"}, 3), lab.states()
     gained = wait_for(lambda: lab.monitor.gained("h2", t0), 1)
     skew = (256 - 90) * ADV / 256
-    assert gained and gained - t0 <= skew + 0.35, \
+    assert gained and gained - t0 <= skew + scaled(0.35), \
         "keepalived took over after %s s; Skew_Time %.3f s (priority 0 ignored?)" % (
             gained and round(gained - t0, 3), skew)
 
@@ -71,7 +71,7 @@ def test_keepalived_master_vipd_backup(make_lab):
     assert lab.stop_agent("h1") == 0
     assert lab.wait_states({"h2": "MASTER"}, 3), lab.states()
     gained = wait_for(lambda: lab.monitor.gained("h2", t0), 1)
-    assert gained and gained - t0 <= t["skew"] + 0.35, \
+    assert gained and gained - t0 <= t["skew"] + scaled(0.35), \
         "vipd took over after %s s; Skew_Time %.3f s" % (gained and round(gained - t0, 3),
                                                          t["skew"])
     invariant(lab, ADV)
@@ -145,7 +145,7 @@ def test_failover_and_preemption_both_ways(make_lab, version, vipd_host):
     lab.link_down("h1")
     assert lab.wait_states({"h2": "MASTER"}, mdi + 2), lab.states()
     gained = wait_for(lambda: lab.monitor.gained("h2", t0), 1)
-    assert gained and gained - t0 <= mdi + 0.3 + adv, \
+    assert gained and gained - t0 <= mdi + scaled(0.3) + adv, \
         "takeover after %s s, Master_Down_Interval %.3f s" % (gained and gained - t0, mdi)
     assert wait_for(lambda: not lab.has_addr("h1"), 2), "cut host keeps the VIP"
     assert lab.wait_states({"h1": "FAULT"}, 2), lab.states()
@@ -162,7 +162,7 @@ def test_failover_and_preemption_both_ways(make_lab, version, vipd_host):
     assert lab.stop_agent("h1") == 0
     assert lab.wait_states({"h2": "MASTER"}, t["mdi"] + 2), lab.states()
     gained = wait_for(lambda: lab.monitor.gained("h2", t0), 1)
-    assert gained and gained - t0 <= t["skew"] + 0.35, \
+    assert gained and gained - t0 <= t["skew"] + scaled(0.35), \
         "handover after %s s; Skew_Time %.3f s (priority 0 ignored?)" % (
             gained and round(gained - t0, 3), t["skew"])
     assert lab.holders() == ["h2"]
@@ -227,7 +227,7 @@ def test_v3_backup_learns_master_interval(make_lab, vipd_host):
     lab.link_down("h1")
     assert lab.wait_states({"h2": "MASTER"}, 5), lab.states()
     gained = wait_for(lambda: lab.monitor.gained("h2", t0), 1)
-    assert gained and gained - t0 <= learned_mdi + 0.4, \
+    assert gained and gained - t0 <= learned_mdi + scaled(0.4), \
         "takeover after %s s; learned Master_Down_Interval %.3f s" % (
             gained and round(gained - t0, 3), learned_mdi)
     clean_both(lab, vipd_host, ka_host)

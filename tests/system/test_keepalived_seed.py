@@ -12,7 +12,7 @@ import pytest
 
 import kalib
 from helpers import assert_stable, has_vipctl, invariant, settle, timers
-from lab import vipd_bin, wait_for
+from lab import scaled, vipd_bin, wait_for
 from postfix import add_postfix
 
 pytestmark = pytest.mark.skipif(not has_vipctl(), reason="vipd against keepalived")
@@ -78,7 +78,7 @@ def test_seed_configs_unchanged(make_lab, vipd_host):
     assert lab.stop_agent("h1") == 0
     assert lab.wait_states({"h2": "MASTER"}, t["mdi"] + 2), lab.states()
     gained = wait_for(lambda: lab.monitor.gained("h2", t0), 1)
-    assert gained and gained - t0 <= t["skew"] + 0.35, \
+    assert gained and gained - t0 <= t["skew"] + scaled(0.35), \
         "handover after %s s; Skew_Time %.3f s" % (gained and round(gained - t0, 3), t["skew"])
     assert lab.holders() == ["h2"]
 

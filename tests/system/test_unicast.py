@@ -11,7 +11,7 @@ import pytest
 
 import kalib
 from helpers import assert_stable, has_vipctl, invariant, settle, timers
-from lab import vipd_bin, vrrp_conf, wait_for
+from lab import scaled, vipd_bin, vrrp_conf, wait_for
 
 pytestmark = pytest.mark.skipif(not has_vipctl(), reason="vipd against keepalived")
 
@@ -60,7 +60,7 @@ def test_unicast_with_keepalived(make_lab, vipd_host):
     assert lab.stop_agent("h1") == 0
     assert lab.wait_states({"h2": "MASTER"}, t["mdi"] + 2), lab.states()
     gained = wait_for(lambda: lab.monitor.gained("h2", t0), 1)
-    assert gained and gained - t0 <= t["skew"] + 0.35, \
+    assert gained and gained - t0 <= t["skew"] + scaled(0.35), \
         "handover after %s s; Skew_Time %.3f s" % (gained and round(gained - t0, 3), t["skew"])
     frames = lab.start_sniff("h2", 2 * ADV).frames()
     outs = [kalib.parse4(f)[:2] for _, way, f in frames if way == "out"]
