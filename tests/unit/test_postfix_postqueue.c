@@ -213,7 +213,12 @@ test_pq_timeout(void **state)
 	loop_free(l);
 }
 
-/* The real binary, if installed: a missing config directory. */
+/*
+ * The real binary, as vipd runs it (root): a missing config directory.
+ * Without root postqueue ignores -c (set-gid programs trust only
+ * alternate_config_directories) and without Postfix there is nothing to
+ * run: both skip, which make check counts (VIPD_CHECK_SKIP=unit).
+ */
 static void
 test_pq_real(void **state)
 {
@@ -221,7 +226,7 @@ test_pq_real(void **state)
 	struct loop_timer g;
 
 	(void)state;
-	if (access(HC_POSTQUEUE_PATH, X_OK) < 0)
+	if (access(HC_POSTQUEUE_PATH, X_OK) < 0 || geteuid() != 0)
 		skip();
 	assert_non_null(c.l = loop_new());
 	loop_timer_init(&g, guard, c.l);
