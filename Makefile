@@ -56,6 +56,7 @@ TEST_control_SRCS := agent/control.c ctl/ctl_proto.c
 TEST_ctl_reload_SRCS := ctl/ctl_proto.c vipctl/print.c
 TEST_loop_SRCS := lib/loop.c
 TEST_gate_SRCS := healthcheck/gate.c
+TEST_hyst_SRCS := healthcheck/hyst.c
 TEST_cmdline_SRCS := lib/cmdline.c
 TEST_trackers_SRCS := healthcheck/script.c healthcheck/trackfile.c \
                       healthcheck/proc.c healthcheck/gate.c lib/cmdline.c \

@@ -12,6 +12,7 @@
 #include "agent/instance.h"
 #include "agent/status.h"
 #include "healthcheck/gate.h"
+#include "healthcheck/hyst.h"
 #include "healthcheck/postfix_conf.h"
 #include "agent/trackers.h"
 
@@ -53,16 +54,8 @@ verdict(struct vipd_check *ck, enum hc_class cls, const char *reason,
 	ck->runs++;
 	if (!pass)
 		ck->failures++;
-	if (!ck->known) {
-		ck->known = true;
-		ck->ok = pass;
-		ck->streak = 0;
-	} else if (pass == ck->ok) {
-		ck->streak = 0;
-	} else if (++ck->streak >= (pass ? ck->conf->rise : ck->conf->fall)) {
-		ck->ok = pass;
-		ck->streak = 0;
-	}
+	hc_hyst_feed(&ck->known, &ck->ok, &ck->streak, pass, ck->conf->rise,
+	    ck->conf->fall);
 	if (!was_known || was_ok != ck->ok) {
 		log_info("check %s: %s (%s)", ck->conf->name,
 		    ck->ok ? "passing" : "failing", ck->reason);
