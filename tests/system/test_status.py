@@ -9,7 +9,7 @@ import time
 import pytest
 
 from helpers import has_vipctl, settle
-from lab import VIP, VIP_CIDR, scaled, vrrp_conf
+from lab import VIP, VIP_CIDR, scaled, vrrp_conf, wait_for
 
 pytestmark = pytest.mark.skipif(not has_vipctl(), reason="needs vipctl")
 
@@ -117,6 +117,8 @@ def test_human_status(make_lab):
     settle(lab, "h1")
     lab.start_agent("h2", vrrp_conf("h2", 90, 0.1))
     settle(lab, "h1")
+    # A Backup is BACKUP from its start, before it has heard the Master.
+    assert wait_for(lambda: lab.instance("h2")["master_address"] == "203.0.113.1", 2)
     iso = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
     for h, state, prio, installed in (("h1", "MASTER", 100, "yes"), ("h2", "BACKUP", 90, "no")):
         lines = lab.vipctl(h, "status").stdout.splitlines()
