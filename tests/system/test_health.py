@@ -186,16 +186,18 @@ def wall_of_day():
 
 
 def test_frozen_master_seen_within_10ms(make_lab):
-    """README: the Postfix master's state is re-read every 10 ms.  Freeze
-    the Backup's master (its smtpd children go on serving, so only the
-    master check can see it) four times; each time the check must fail
-    within one re-read (the log line's time against the SIGSTOP's)."""
+    """README: the Postfix master's state is re-read every 10 ms
+    (master_poll).  Freeze the Backup's master (its smtpd children go on
+    serving, so only the master check can see it) 12 times and time each
+    detection: vipd's log line against the SIGSTOP.  At least 10 must come
+    within one re-read plus 30 ms (a 100 ms re-read would put about 7 of 12
+    beyond that), and none later than 200 ms (both slacks scaled)."""
     lab, pf = mx_lab(make_lab)
     start_mx(lab)
     agent = lab.hosts["h2"].agent
     pat = r"^check default_postfix: failing \(postfix master \(pid \d+\) is stopped\)$"
     lat = []
-    for n in range(4):
+    for n in range(12):
         before = len(log_times(agent, pat))
         t = wall_of_day()
         pf["h2"].freeze(smtpd=False)
@@ -205,8 +207,11 @@ def test_frozen_master_seen_within_10ms(make_lab):
         assert wait_for(lambda: check(lab.instance("h2"), "default_postfix")["state"]
                         == "passing", 3)
         assert check(lab.instance("h2"), "default_smtp")["state"] == "passing"
-    assert max(lat) <= MASTER_REREAD + scaled(0.1), \
-        "frozen master seen after %s s" % ["%.3f" % x for x in lat]
+        time.sleep(0.013 * (n % 4))     # vary the phase against the re-read
+    shown = ["%.3f" % x for x in lat]
+    assert sum(x <= MASTER_REREAD + scaled(0.03) for x in lat) >= 10, \
+        "frozen master seen after %s s" % shown
+    assert max(lat) <= MASTER_REREAD + scaled(0.2), "frozen master seen after %s s" % shown
     assert lab.holders() == ["h1"]
 
 
