@@ -110,7 +110,7 @@ STATUS_HEAD = ["INSTANCE", "IFACE", "VRID", "VER", "STATE", "PRIO(EFF)", "MASTER
 
 def test_human_status(make_lab):
     """vipctl(8): a first line with version, pid, router ID and start time,
-    the table with one row per instance, then its last transition and
+    a second with the configuration file and its reloads, the table with one row per instance, then its last transition and
     counters."""
     lab = make_lab(2)
     a1 = lab.start_agent("h1", vrrp_conf("h1", 100, 0.1))
@@ -124,6 +124,10 @@ def test_human_status(make_lab):
         lines = lab.vipctl(h, "status").stdout.splitlines()
         assert re.fullmatch(r"vipd \S+ \(pid %d\), router_id %s, up since %s"
                             % (lab.hosts[h].agent.pid, h, iso), lines[0]), lines
+        conf = lab.hosts[h].agent.conf
+        assert re.fullmatch(r"configuration %s, loaded %s \(reloads 0, refused 0\)"
+                            % (re.escape(conf), iso), lines[1]), lines
+        del lines[1]
         assert lines[1].split() == STATUS_HEAD, lines
         assert lines[2].split() == ["VI_1", "eth0", "51", "3", state, "%d(%d)" % (prio, prio),
                                     "203.0.113.1", VIP_CIDR, installed], lines
