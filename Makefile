@@ -49,6 +49,7 @@ TEST_conf_pre_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_track_SRCS := $(TEST_conf_parse_SRCS)
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
+TEST_nlroute_SRCS := netlink/nl_route.c netlink/nl_msg.c
 TEST_ctl_SRCS  := ctl/ctl_proto.c vipctl/print.c
 TEST_metrics_SRCS := ctl/metrics.c
 TEST_nagios_SRCS := vipctl/nagios.c

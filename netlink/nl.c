@@ -229,6 +229,16 @@ nl_request(struct nl *nl, int len, struct nl_txn *t)
 }
 
 int
+nl_exec(struct nl *nl, nl_build_fn build, const void *arg)
+{
+	struct nl_txn t = { .seq = nl_next_seq(nl) };
+
+	nl_drain(nl);
+	return nl_request(nl, build(nl->buf, sizeof(nl->buf), t.seq, arg),
+			  &t);
+}
+
+int
 nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *a,
 	    uint32_t lifetime_s)
 {

@@ -113,6 +113,16 @@ int nl_async_read(struct nl *nl,
 		  void *arg);
 
 /*
+ * Build a request with build(buf, cap, seq, arg) (a pure builder such as
+ * those of nl_route.h; < 0: it refused, EINVAL), send it on the request
+ * socket and wait for the ACK. Returns 0, or -1 with errno (the kernel's
+ * error, or ETIMEDOUT).
+ */
+typedef int (*nl_build_fn)(void *buf, size_t cap, uint32_t seq,
+			   const void *arg);
+int nl_exec(struct nl *nl, nl_build_fn build, const void *arg);
+
+/*
  * Delete a from ifindex and wait for the ACK. Returns 0, or -1 with errno:
  * EADDRNOTAVAIL if the address is not on the link with a->prefixlen,
  * otherwise as nl_addr_add().
