@@ -672,6 +672,8 @@ free_instance(struct conf_instance *in)
 	free(in->notify_fault);
 	free(in->notify_stop);
 	free(in->notify);
+	free(in->routes);
+	free(in->rules);
 }
 
 void
@@ -685,6 +687,9 @@ conf_free(struct conf *conf)
 		free_instance(&conf->instances[i]);
 	free(conf->instances);
 	free(conf->checks);
+	free(conf->static_addrs);
+	free(conf->static_routes);
+	free(conf->static_rules);
 	for (i = 0; i < conf->nfiles; i++)
 		free(conf->files[i]);
 	free(conf->files);

@@ -22,6 +22,7 @@
 #define CONF_HOST_MAX		256	/* host or mail address, with NUL */
 #define CONF_PEERS_MAX		255	/* unicast_peer addresses */
 #define CONF_EXCLUDED_MAX	4096	/* virtual_ipaddress_excluded */
+#define CONF_ROUTES_MAX		1024	/* per routes/rules/static block */
 #define CONF_TRACK_IFS_MAX	64	/* track_interface entries */
 #define CONF_TRACKS_MAX		64	/* track_check entries */
 #define CONF_CHECKS_MAX		256	/* smtp_check + postfix_check blocks */
@@ -44,6 +45,65 @@ struct conf_vip {
 	uint8_t addr[16];		/* network byte order */
 	uint8_t prefixlen;		/* default 32 or 128 */
 	char dev[CONF_IFNAME_MAX];	/* "" = the instance's interface */
+	int line;
+	/* keepalived's options of the line, as "ip address add" takes them */
+	uint8_t scope;			/* RT_SCOPE_*; 0 = global */
+	bool has_brd;			/* IPv4 broadcast */
+	uint8_t brd[4];
+	bool has_peer;			/* point-to-point peer, same family */
+	uint8_t peer[16];
+	char label[CONF_IFNAME_MAX];	/* IPv4 label, "" = none */
+	uint32_t ifa_flags;		/* IFA_F_HOMEADDRESS, _NODAD, ... */
+	bool no_track;			/* deleted while Master: not put back */
+};
+
+/*
+ * A route of virtual_routes (installed while Master) or static_routes
+ * (installed at start): keepalived's "ip route" line, the common subset.
+ */
+struct conf_route {
+	int family;
+	uint8_t dst[16];		/* network byte order, no host bits */
+	uint8_t dst_len;		/* 0 = default */
+	bool has_src;			/* src ADDR: preferred source */
+	uint8_t src[16];
+	bool has_gw;			/* via / gw ADDR */
+	uint8_t gw[16];
+	char dev[CONF_IFNAME_MAX];	/* "" = none */
+	uint32_t table;			/* 0 = main */
+	bool has_metric;		/* metric / priority / preference */
+	uint32_t metric;
+	bool has_scope;			/* else the kernel's default */
+	uint8_t scope;
+	uint8_t type;			/* RTN_*: 0 unicast, blackhole, ... */
+	uint8_t tos;
+	bool onlink;
+	uint32_t mtu;			/* 0 = none */
+	bool append;			/* "ip route append" */
+	bool no_track;
+	int line;
+};
+
+/* A policy rule of virtual_rules or static_rules ("ip rule"). */
+struct conf_rule {
+	int family;
+	bool has_src;			/* from PREFIX; absent = all */
+	uint8_t src[16];
+	uint8_t src_len;
+	bool has_dst;			/* to PREFIX */
+	uint8_t dst[16];
+	uint8_t dst_len;
+	uint32_t table;			/* lookup / table; 0 = main */
+	uint8_t action;			/* FR_ACT_*: 0 = lookup the table */
+	bool has_priority;		/* priority / preference / pref */
+	uint32_t priority;
+	char iif[CONF_IFNAME_MAX];	/* "" = any */
+	char oif[CONF_IFNAME_MAX];
+	bool has_fwmark;
+	uint32_t fwmark, fwmask;	/* fwmask 0 = all bits */
+	uint8_t tos;
+	bool invert;			/* "not" */
+	bool no_track;
 	int line;
 };
 
@@ -243,6 +303,10 @@ struct conf_instance {
 						 * after this; default 10 */
 	bool strict;			/* strict_mode, or vrrp_strict */
 	bool accept;			/* "accept" given (always true here) */
+	struct conf_route *routes;	/* virtual_routes: while MASTER */
+	size_t nroutes;
+	struct conf_rule *rules;	/* virtual_rules: while MASTER */
+	size_t nrules;
 };
 
 struct conf {
@@ -298,6 +362,13 @@ struct conf {
 		char script_user[CONF_NAME_MAX];	/* as given; */
 		char script_group[CONF_NAME_MAX];	/* = script_user's */
 	} fifo[2];
+	/* static_ipaddress, static_routes, static_rules: from start to stop */
+	struct conf_vip *static_addrs;
+	size_t nstatic_addrs;
+	struct conf_route *static_routes;
+	size_t nstatic_routes;
+	struct conf_rule *static_rules;
+	size_t nstatic_rules;
 };
 
 #define CONF_RT_PRIORITY_DEFAULT	10	/* modest: below kernel threads */
@@ -370,6 +441,16 @@ void conf_diag_free(struct conf_diag *diag);
  * numbers and the implicit flag aside).
  */
 void conf_print(FILE *out, const struct conf *conf);
+
+/*
+ * The canonical one-line form of a route, a rule, or an address with its
+ * options, as conf_print() writes it and vipctl status shows it. The text
+ * is cut to fit @len (which should be at least CONF_LINE_MAX).
+ */
+#define CONF_LINE_MAX	256
+void conf_route_str(const struct conf_route *r, char *buf, size_t len);
+void conf_rule_str(const struct conf_rule *r, char *buf, size_t len);
+void conf_vip_str(const struct conf_vip *v, char *buf, size_t len);
 
 /*
  * One line per instance saying which health checks it tracks and what each

@@ -13,13 +13,6 @@
 #include "conf/conf_kw.h"
 #include "conf/conf_lex.h"
 
-/* keepalived's per-address options that vipd does not implement (yet). */
-static const char *const vip_options_unsupported[] = {
-	"brd", "broadcast", "scope", "label", "peer", "home", "-nodad",
-	"nodad", "mngtmpaddr", "noprefixroute", "autojoin", "no_track",
-	"preferred_lft", "use_vmac", "track_group", NULL,
-};
-
 static const char *
 family_name(int family)
 {
@@ -88,8 +81,8 @@ conf_addr_host(struct conf_parser *p, const char *kw, const char *s,
 }
 
 /* ADDR[/LEN] into @v (family, addr, prefixlen). */
-static int
-vip_addr(struct conf_parser *p, const char *kw, const char *s,
+int
+conf_addr_vip_parse(struct conf_parser *p, const char *kw, const char *s,
     struct conf_vip *v)
 {
 	char r[CONF_REPR_MAX];
@@ -119,41 +112,6 @@ vip_addr(struct conf_parser *p, const char *kw, const char *s,
 	return 0;
 }
 
-static int
-vip_options(struct conf_parser *p, const char *kw, const struct conf_stmt *st,
-    struct conf_vip *v)
-{
-	char r[CONF_REPR_MAX], dkw[64];
-	const char *o;
-	size_t i, j;
-
-	snprintf(dkw, sizeof(dkw), "%s: dev", kw);
-	for (i = 1; i < st->argc; i += 2) {
-		o = st->argv[i];
-		if (!strcmp(o, "dev") && i + 1 < st->argc &&
-		    v->dev[0] == '\0') {
-			if (conf_val_ifname(p, dkw, st->argv[i + 1],
-			    v->dev) < 0)
-				return -1;
-			continue;
-		}
-		for (j = 0; vip_options_unsupported[j] != NULL; j++)
-			if (!strcmp(o, vip_options_unsupported[j]))
-				break;
-		if (!strcmp(o, "dev"))
-			conf_perr(p, "%s: \"dev\" %s", kw, v->dev[0] ?
-			    "given twice" : "needs an interface name");
-		else if (vip_options_unsupported[j] != NULL)
-			conf_perr(p, "%s: option \"%s\" is not supported by "
-			    "vipd", kw, o);
-		else
-			conf_perr(p, "%s: unknown option \"%s\"", kw,
-			    CONF_REPR(r, o));
-		return -1;
-	}
-	return 0;
-}
-
 /* @arr of @n items of @size with @item appended, or NULL (reported). */
 static void *
 append(struct conf_parser *p, void *arr, size_t n, const void *item,
@@ -171,7 +129,8 @@ append(struct conf_parser *p, void *arr, size_t n, const void *item,
 
 /*
  * One line of virtual_ipaddress or virtual_ipaddress_excluded:
- * ADDR[/LEN] [dev IFNAME].  The excluded ones may be of either family.
+ * ADDR[/LEN] [options], see conf_route_addr_opts().  The excluded ones may
+ * be of either family.
  */
 void
 conf_addr_vip_line(struct conf_parser *p, const struct conf_stmt *st,
@@ -187,8 +146,8 @@ conf_addr_vip_line(struct conf_parser *p, const struct conf_stmt *st,
 
 	memset(&v, 0, sizeof(v));
 	v.line = st->line;
-	if (vip_addr(p, kw, st->argv[0], &v) < 0 ||
-	    vip_options(p, kw, st, &v) < 0)
+	if (conf_addr_vip_parse(p, kw, st->argv[0], &v) < 0 ||
+	    conf_route_addr_opts(p, kw, st, &v) < 0)
 		return;
 	if (!excluded && in->nvips > 0 && v.family != in->family) {
 		conf_perr(p, "%s: \"%s\" is %s but this instance's addresses "
@@ -408,6 +367,15 @@ conf_addr_finish(struct conf_parser *p, struct conf_instance *in,
 	in->unicast = in->npeers > 0;
 	if (in->nvips > 0)
 		finish_families(p, in, pi);
+	for (i = 0; i < in->nvips; i++)
+		conf_route_check_label(p, pi->seen[CONF_IK_VIPS].file,
+		    "virtual_ipaddress", &in->vips[i], in->vips[i].dev[0] ?
+		    in->vips[i].dev : in->interface);
+	for (i = 0; i < in->nexcluded; i++)
+		conf_route_check_label(p, ex->file,
+		    "virtual_ipaddress_excluded", &in->excluded[i],
+		    in->excluded[i].dev[0] ? in->excluded[i].dev :
+		    in->interface);
 	for (i = 0; i < in->nexcluded; i++)
 		for (j = 0; j < in->nvips; j++)
 			if (in->excluded[i].family == in->vips[j].family &&

@@ -57,7 +57,6 @@ struct ka_kw {
 #define RELOAD	"a keepalived reload setting; vipd checks a new "\
 	"configuration itself before it takes it (SIGHUP)"
 #define VMAC	"virtual MAC interfaces"
-#define ROUTES	"addresses, routes and rules outside virtual_ipaddress"
 #define GARPX	"GARP on other interfaces"
 #define FIFOP	"priority-change lines in notify FIFOs; the state lines work"
 
@@ -80,9 +79,6 @@ static const struct ka_kw ka_table[] = {
 	{ "linkbeat_interfaces", T, KA_WARN, "vipd follows link state by "
 	    "netlink events, never by polling" },
 	{ "vrrp_sync_group", T, KA_YET, "sync groups" },
-	{ "static_ipaddress", T, KA_YET, ROUTES },
-	{ "static_routes", T, KA_YET, ROUTES },
-	{ "static_rules", T, KA_YET, ROUTES },
 	{ "track_group", T, KA_YET, "track groups" },
 	{ "static_track_group", T, KA_YET, "track groups" },
 	{ "garp_group", T, KA_YET, GARPX },
@@ -214,8 +210,6 @@ static const struct ka_kw ka_table[] = {
 	    "ff02::12" },
 	{ "track_src_ip", I, KA_YET, "tracking the source address" },
 	{ "promote_secondaries", I, KA_YET, "promote_secondaries" },
-	{ "virtual_routes", I, KA_YET, ROUTES },
-	{ "virtual_rules", I, KA_YET, ROUTES },
 	{ "no_accept", I, KA_SAY, "\"no_accept\" is refused: mail needs the "
 	    "VIP to accept traffic (vipd always runs in Accept_Mode)" },
 	{ "skip_check_adv_addr", I, KA_SAY, "\"skip_check_adv_addr\" is not "

@@ -311,6 +311,11 @@ conf_kw_blk_name(enum conf_blk b)
 		[CONF_BLK_TRACK_SCRIPT] = "track_script",
 		[CONF_BLK_TRACK_FILE] = "track_file",
 		[CONF_BLK_TRACK_PROCESS] = "track_process",
+		[CONF_BLK_VROUTES] = "virtual_routes",
+		[CONF_BLK_VRULES] = "virtual_rules",
+		[CONF_BLK_SADDRS] = "static_ipaddress",
+		[CONF_BLK_SROUTES] = "static_routes",
+		[CONF_BLK_SRULES] = "static_rules",
 	};
 
 	return b > CONF_BLK_NONE && b < CONF_BLK_COUNT ? names[b] : "?";
@@ -340,7 +345,8 @@ void
 conf_kw_list_line(struct conf_parser *p, enum conf_blk b,
     const struct conf_stmt *st)
 {
-	struct conf_pinst *pi = conf_cur_pinst(p);
+	/* static_* blocks are at the top level, outside any instance. */
+	struct conf_pinst *pi = b < CONF_BLK_SADDRS ? conf_cur_pinst(p) : NULL;
 
 	/* Count even bad lines: "no address" would be a second error. */
 	if (b == CONF_BLK_VIPS)
@@ -372,6 +378,17 @@ conf_kw_list_line(struct conf_parser *p, enum conf_blk b,
 	case CONF_BLK_TRACK_FILE:
 	case CONF_BLK_TRACK_PROCESS:
 		conf_track_line(p, b, st);
+		break;
+	case CONF_BLK_VROUTES:
+	case CONF_BLK_SROUTES:
+		conf_route_route_line(p, st, b == CONF_BLK_SROUTES);
+		break;
+	case CONF_BLK_VRULES:
+	case CONF_BLK_SRULES:
+		conf_route_rule_line(p, st, b == CONF_BLK_SRULES);
+		break;
+	case CONF_BLK_SADDRS:
+		conf_route_static_addr_line(p, st);
 		break;
 	default:
 		break;

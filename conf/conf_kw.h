@@ -12,7 +12,7 @@
 #include "conf/conf.h"
 #include "conf/conf_lex.h"
 
-#define CONF_ARGS_MAX	8	/* words kept per statement; none needs more */
+#define CONF_ARGS_MAX	32	/* words kept per statement: a route line */
 #define CONF_SEEN_MAX	64	/* keywords per block table */
 
 enum conf_blk {
@@ -35,6 +35,11 @@ enum conf_blk {
 	CONF_BLK_TRACK_SCRIPT,	/* in an instance (conf_track.c) */
 	CONF_BLK_TRACK_FILE,
 	CONF_BLK_TRACK_PROCESS,
+	CONF_BLK_VROUTES,	/* virtual_routes */
+	CONF_BLK_VRULES,	/* virtual_rules */
+	CONF_BLK_SADDRS,	/* static_ipaddress */
+	CONF_BLK_SROUTES,	/* static_routes */
+	CONF_BLK_SRULES,	/* static_rules */
 	CONF_BLK_COUNT
 };
 
@@ -176,6 +181,7 @@ enum {
 	CONF_IK_NOTIFY_SCRIPT_TIMEOUT,
 	CONF_IK_MCAST_SRC, CONF_IK_PREEMPT, CONF_IK_STRICT, CONF_IK_ACCEPT,
 	CONF_IK_TRACK_SCRIPT, CONF_IK_TRACK_FILE, CONF_IK_TRACK_PROCESS,
+	CONF_IK_VROUTES, CONF_IK_VRULES,
 	CONF_IK_END,
 };
 enum { CONF_AK_TYPE, CONF_AK_PASS, CONF_AK_END };
@@ -387,6 +393,46 @@ int conf_addr_kw_unicast_src(struct conf_parser *p,
 /* Family agreement of peers and source, overlaps with excluded addresses. */
 void conf_addr_finish(struct conf_parser *p, struct conf_instance *in,
     const struct conf_pinst *pi);
+
+/* Routes, rules, address options (conf_route.c, conf_rule.c) --------- */
+
+/* The options after the address of a virtual_ipaddress-style line. */
+int conf_route_addr_opts(struct conf_parser *p, const char *kw,
+    const struct conf_stmt *st, struct conf_vip *v);
+/* A label must be @dev or start with "@dev:"; reported at @file:v->line. */
+void conf_route_check_label(struct conf_parser *p, const char *file,
+    const char *kw, const struct conf_vip *v, const char *dev);
+void conf_route_route_line(struct conf_parser *p, const struct conf_stmt *st,
+    bool is_static);
+void conf_route_rule_line(struct conf_parser *p, const struct conf_stmt *st,
+    bool is_static);
+void conf_route_static_addr_line(struct conf_parser *p,
+    const struct conf_stmt *st);
+/* ADDR[/LEN] of an address line into v (conf_addr.c). */
+int conf_addr_vip_parse(struct conf_parser *p, const char *kw, const char *s,
+    struct conf_vip *v);
+
+/* Value helpers shared by conf_route.c and conf_rule.c; report, -1. */
+int conf_rt_num(struct conf_parser *p, const char *kw, const char *s,
+    uint32_t hi, uint32_t *out);
+int conf_rt_scope(struct conf_parser *p, const char *kw, const char *s,
+    uint8_t *out);
+const char *conf_rt_scope_name(uint8_t v, char *buf);
+int conf_rt_table(struct conf_parser *p, const char *kw, const char *s,
+    uint32_t *out);
+int conf_rt_host(struct conf_parser *p, const char *kw, const char *s,
+    int *family, uint8_t addr[16]);
+/* ADDR[/LEN], "default" or "all" (family 0); no host bits. */
+int conf_rt_prefix(struct conf_parser *p, const char *kw, const char *s,
+    int *family, uint8_t addr[16], uint8_t *len);
+/* One family per line: *fam takes f, or -1 if they differ. */
+int conf_rt_family(struct conf_parser *p, const char *kw, int *fam, int f);
+const char *conf_rt_value(struct conf_parser *p, const char *kw,
+    const struct conf_stmt *st, size_t *i);
+bool conf_rt_in(const char *w, const char *const *list);
+/* @arr with @item appended (*n counts), or NULL (reported, arr kept). */
+void *conf_rt_push(struct conf_parser *p, const char *kw, void *arr,
+    size_t *n, const void *item, size_t size);
 
 /* Health checks (conf_checks.c) ---------------------------------------- */
 

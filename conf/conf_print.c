@@ -325,18 +325,53 @@ print_vips(FILE *out, const char *kw, const struct conf_vip *v, size_t n)
 {
 	size_t i;
 
+	char line[CONF_LINE_MAX];
+
 	fprintf(out, "    %s {\n", kw);
 	for (i = 0; i < n; i++) {
-		fprintf(out, "        ");
-		print_addr(out, v[i].family, v[i].addr);
-		fprintf(out, "/%u", v[i].prefixlen);
-		if (v[i].dev[0] != '\0') {
-			fprintf(out, " dev ");
-			print_word(out, v[i].dev);
-		}
-		fputc('\n', out);
+		conf_vip_str(&v[i], line, sizeof(line));
+		fprintf(out, "        %s\n", line);
 	}
 	fprintf(out, "    }\n");
+}
+
+/*
+ * A block of routes, rules or addresses at @indent: each is printed by @str
+ * (the words are names and addresses, checked when parsed: no quoting).
+ */
+static void
+print_lines(FILE *out, const char *indent, const char *kw, const void *arr,
+    size_t n, size_t size, void (*str)(const void *, char *, size_t))
+{
+	char line[CONF_LINE_MAX];
+	size_t i;
+
+	if (n == 0)
+		return;
+	fprintf(out, "%s%s {\n", indent, kw);
+	for (i = 0; i < n; i++) {
+		str((const char *)arr + i * size, line, sizeof(line));
+		fprintf(out, "%s    %s\n", indent, line);
+	}
+	fprintf(out, "%s}\n", indent);
+}
+
+static void
+route_str(const void *r, char *buf, size_t len)
+{
+	conf_route_str(r, buf, len);
+}
+
+static void
+rule_str(const void *r, char *buf, size_t len)
+{
+	conf_rule_str(r, buf, len);
+}
+
+static void
+vip_str(const void *v, char *buf, size_t len)
+{
+	conf_vip_str(v, buf, len);
 }
 
 static void
@@ -502,6 +537,10 @@ print_instance(FILE *out, const struct conf *c, const struct conf_instance *in)
 	if (in->nexcluded > 0)
 		print_vips(out, "virtual_ipaddress_excluded", in->excluded,
 		    in->nexcluded);
+	print_lines(out, "    ", "virtual_routes", in->routes, in->nroutes,
+	    sizeof(*in->routes), route_str);
+	print_lines(out, "    ", "virtual_rules", in->rules, in->nrules,
+	    sizeof(*in->rules), rule_str);
 	print_health(out, c, in);
 	fprintf(out, "}\n");
 }
@@ -512,6 +551,14 @@ conf_print(FILE *out, const struct conf *conf)
 	size_t i;
 
 	print_global(out, conf);
+	if (conf->nstatic_addrs + conf->nstatic_routes + conf->nstatic_rules)
+		fputc('\n', out);
+	print_lines(out, "", "static_ipaddress", conf->static_addrs,
+	    conf->nstatic_addrs, sizeof(*conf->static_addrs), vip_str);
+	print_lines(out, "", "static_routes", conf->static_routes,
+	    conf->nstatic_routes, sizeof(*conf->static_routes), route_str);
+	print_lines(out, "", "static_rules", conf->static_rules,
+	    conf->nstatic_rules, sizeof(*conf->static_rules), rule_str);
 	for (i = 0; i < conf->nchecks; i++)
 		print_check(out, &conf->checks[i]);
 	for (i = 0; i < conf->ninstances; i++)

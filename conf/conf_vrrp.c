@@ -614,6 +614,9 @@ const struct conf_kw conf_kw_top[] = {
 	BLK("track_file", CONF_BLK_FILE, conf_track_kw_open, 1, 1),
 	BLK("vrrp_track_file", CONF_BLK_FILE, conf_track_kw_open, 1, 1),
 	BLK("vrrp_track_process", CONF_BLK_PROCESS, conf_track_kw_open, 1, 1),
+	BLK("static_ipaddress", CONF_BLK_SADDRS, NULL, 0, 0),
+	BLK("static_routes", CONF_BLK_SROUTES, NULL, 0, 0),
+	BLK("static_rules", CONF_BLK_SRULES, NULL, 0, 0),
 	KW(NULL, NULL, 0, 0),
 };
 
@@ -748,6 +751,8 @@ const struct conf_kw conf_kw_instance[] = {
 	    0, 0),
 	[CONF_IK_TRACK_PROCESS] = BLK("track_process", CONF_BLK_TRACK_PROCESS,
 	    NULL, 0, 0),
+	[CONF_IK_VROUTES] = BLK("virtual_routes", CONF_BLK_VROUTES, NULL, 0, 0),
+	[CONF_IK_VRULES] = BLK("virtual_rules", CONF_BLK_VRULES, NULL, 0, 0),
 	[CONF_IK_END] = KW(NULL, NULL, 0, 0),
 };
 

@@ -264,8 +264,8 @@ static void test_err_vips(void **state)
 	conf_free(parse_expect(
 		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
 		" virtual_ipaddress {\n"
-		"  192.0.2.1/24 label eth0:1\n"		/* 5 */
-		"  192.0.2.2 scope link\n"
+		"  192.0.2.1/24 use_vmac\n"		/* 5 */
+		"  192.0.2.2 scope galaxy\n"
 		"  192.0.2.3 frobnicate\n"
 		"  192.0.2.4 dev\n"
 		"  192.0.2.5 dev eth1 dev eth2\n"
@@ -284,13 +284,13 @@ static void test_err_vips(void **state)
 		"  192.0.2.9\n"
 		"  2001:db8::9\n"
 		"  192.0.2.9/24\n"			/* 25 */
-		"  192.0.2.10 dev eth1 brd 192.0.2.255\n"
+		"  192.0.2.10 dev eth1 brd 2001:db8::1\n"
 		"  1.2.3\n"
 		" }\n}\n",
-		"t.conf:5: virtual_ipaddress: option \"label\" is not "
-		"supported by vipd\n"
-		"t.conf:6: virtual_ipaddress: option \"scope\" is not "
-		"supported by vipd\n"
+		"t.conf:5: virtual_ipaddress: option \"use_vmac\" on an "
+		"address line is not supported by vipd\n"
+		"t.conf:6: virtual_ipaddress: \"galaxy\" is not a number in "
+		"0..255\n"
 		"t.conf:7: virtual_ipaddress: unknown option \"frobnicate\"\n"
 		"t.conf:8: virtual_ipaddress: \"dev\" needs an interface name\n"
 		"t.conf:9: virtual_ipaddress: \"dev\" given twice\n"
@@ -323,8 +323,8 @@ static void test_err_vips(void **state)
 		"t.conf:25: warning: virtual_ipaddress: \"192.0.2.9/24\" is "
 		"listed twice (first at line 23), the copy is ignored (as "
 		"keepalived does)\n"
-		"t.conf:26: virtual_ipaddress: option \"brd\" is not "
-		"supported by vipd\n"
+		"t.conf:26: virtual_ipaddress: brd \"2001:db8::1\" is not an "
+		"IPv4 address\n"
 		"t.conf:27: virtual_ipaddress: \"1.2.3\" is not an IPv4 or "
 		"IPv6 address\n"));
 }

@@ -161,6 +161,10 @@ static void test_err_unicast(void **state)
 		    "t.conf:7: unicast_peer: no peers; vipd never falls back to "
 		    "multicast\n");
 	inst_expect("unicast_peer {\n203.0.113.2 a b c d e f g h\n}",
+		    "t.conf:8: unicast_peer: unknown option \"a\"\n");
+	/* More words than a statement keeps (CONF_ARGS_MAX). */
+	inst_expect("unicast_peer {\n203.0.113.2 a b c d e f g h i j k l m n "
+		    "o p q r s t u v w x y z 1 2 3 4 5 6\n}",
 		    "t.conf:8: unicast_peer: too many words on one line\n");
 	s = malloc(300 * 20 + 200);
 	assert_non_null(s);
@@ -271,8 +275,8 @@ static void test_excluded(void **state)
 		    "t.conf:9: warning: virtual_ipaddress_excluded: "
 		    "\"203.0.113.6/24\" is listed twice (first at line 8), the "
 		    "copy is ignored (as keepalived does)\n"
-		    "t.conf:10: virtual_ipaddress_excluded: option \"label\" is "
-		    "not supported by vipd\n"
+		    "t.conf:10: virtual_ipaddress_excluded: \"label\" is for "
+		    "IPv4 addresses only\n"
 		    "t.conf:11: virtual_ipaddress_excluded: \"mx1\" is not an IPv4 "
 		    "or IPv6 address\n"
 		    "t.conf:13: virtual_ipaddress_excluded: unexpected \"{\"\n"
