@@ -21,6 +21,7 @@
 #include "agent/history.h"
 #include "agent/metrics_http.h"
 #include "agent/notify.h"
+#include "agent/routes.h"
 #include "lib/cred.h"
 #include "agent/ctlcmd.h"
 #include "agent/iface.h"
@@ -186,6 +187,29 @@ static int
 ctl_del(void *l, int fd)
 {
 	return loop_del_fd(l, fd);
+}
+
+/*
+ * Leftovers of an earlier run's virtual routes and rules go (none is ours
+ * to keep while not Master), then the static ones are installed.
+ */
+static int
+setup_routes(struct vipd *v)
+{
+	const struct conf *c = v->conf;
+	size_t i;
+
+	for (i = 0; i < v->ninsts; i++)
+		vipd_routes_sweep(v, v->insts[i]->routes);
+	v->statics = vipd_routes_new("static", c->static_addrs,
+	    c->nstatic_addrs, c->static_routes, c->nstatic_routes,
+	    c->static_rules, c->nstatic_rules);
+	if (v->statics == NULL) {
+		log_warn("static routes");
+		return -1;
+	}
+	vipd_routes_up(v, v->statics, false);
+	return 0;
 }
 
 static int
@@ -376,8 +400,8 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 		return -1;
 	v->fifo = vipd_fifo_open(conf, v->loop);
 	/* The scripts' user is set on each instance's own queue. */
-	if (setup_instances(v) < 0 || setup_script_user(v) < 0 ||
-	    vipd_health_start(v) < 0)
+	if (setup_instances(v) < 0 || setup_routes(v) < 0 ||
+	    setup_script_user(v) < 0 || vipd_health_start(v) < 0)
 		return -1;
 	ops.loop = v->loop;
 	v->ctl = ctl_server_open_group(sockpath, &ops, &handler,
@@ -438,6 +462,9 @@ vipd_teardown(struct vipd *v)
 	for (i = 0; i < v->ninsts; i++)
 		vipd_instance_shutdown(v->insts[i], now);
 	vipd_retired_drain(v, 5000);
+	vipd_routes_down(v, v->statics);
+	vipd_routes_free(v->statics);
+	v->statics = NULL;
 	drain_notify(v);
 	vipd_sd_stop(v);
 	vipd_fifo_close(v->fifo);

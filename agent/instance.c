@@ -13,6 +13,7 @@
 #include "agent/iface.h"
 #include "agent/instance.h"
 #include "agent/notify.h"
+#include "agent/routes.h"
 #include "agent/vips.h"
 #include "netlink/nl.h"
 #include "vrrp/sock.h"
@@ -85,6 +86,7 @@ refresh_cb(struct loop_timer *t, uint64_t now, void *arg)
 	if (inst->fsm.state != VRRP_STATE_MASTER)
 		return;
 	vipd_vips_add(inst, inst->vips_installed);
+	vipd_routes_up(inst->vipd, inst->routes, false);	/* failed ones */
 	loop_timer_set(inst->vipd->loop, t, now + refresh_period(inst));
 }
 
@@ -276,8 +278,10 @@ release_cb(struct loop_timer *t, uint64_t now, void *arg)
 
 	(void)t;
 	(void)now;
-	if (inst->fsm.state != VRRP_STATE_MASTER)
+	if (inst->fsm.state != VRRP_STATE_MASTER) {
+		vipd_routes_down(inst->vipd, inst->routes);
 		vipd_vips_del(inst);
+	}
 }
 
 static void
@@ -299,6 +303,7 @@ release_vips(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 		return;
 	}
 	loop_timer_cancel(l, &inst->release_timer);
+	vipd_routes_down(inst->vipd, inst->routes);
 	vipd_vips_del(inst);
 }
 
@@ -339,6 +344,8 @@ apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 	if (res->actions & VRRP_ACT_ADD_VIPS) {
 		loop_timer_cancel(l, &inst->release_timer);
 		vipd_vips_add(inst, false);
+		/* After the VIPs: a route may use one as its source. */
+		vipd_routes_up(inst->vipd, inst->routes, false);
 		loop_timer_set(l, &inst->refresh_timer,
 		    now + refresh_period(inst));
 	}
@@ -424,6 +431,11 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 		log_warn("%s", c->name);
 		return -1;
 	}
+	if ((inst->routes = vipd_routes_new(c->name, NULL, 0, c->routes,
+	    c->nroutes, c->rules, c->nrules)) == NULL) {
+		log_warn("%s: routes", c->name);
+		return -1;
+	}
 	for (k = 0; k < 5; k++) {
 		if (scripts[k] == NULL)
 			continue;
@@ -462,6 +474,8 @@ vipd_instance_free(struct vipd_instance *inst)
 	loop_timer_cancel(l, &inst->release_timer);
 	vipd_vips_announce_stop(inst);
 	vipd_vips_free(inst);
+	vipd_routes_free(inst->routes);
+	inst->routes = NULL;
 	for (k = 0; k < 5; k++) {
 		cmdline_free(inst->notify_argv[k]);
 		inst->notify_argv[k] = NULL;
@@ -572,6 +586,7 @@ vipd_instance_shutdown(struct vipd_instance *inst, uint64_t now)
 
 	vipd_instance_fsm(inst, &ev, now, "shutdown");
 	/* A faulted Master has nothing to send, but no VIP either. */
+	vipd_routes_down(inst->vipd, inst->routes);
 	if (inst->vips_installed)
 		vipd_vips_del(inst);
 	vipd_instance_free(inst);
@@ -592,6 +607,8 @@ vipd_instance_addr_gone(struct vipd_instance *inst, int ifindex,
 		LOGWX(inst, "%s was removed while Master; putting it back",
 		    vipd_addr_str(a->family, a->addr, abuf, sizeof(abuf)));
 	vipd_vips_add(inst, true);
+	/* The kernel flushed the routes that had it as their source. */
+	vipd_routes_up(inst->vipd, inst->routes, true);
 	vipd_vips_announce(inst, inst->conf->garp_master_repeat);
 	loop_timer_set(inst->vipd->loop, &inst->refresh_timer,
 	    now + refresh_period(inst));

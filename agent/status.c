@@ -9,6 +9,7 @@
 #include "agent/instance.h"
 #include "agent/notify.h"
 #include "agent/vips.h"
+#include "agent/routes.h"
 #include "agent/status.h"
 
 static const char *const drop_names[VIPD_DROP__MAX - VRRP_PKT_ERR__MAX] = {
@@ -106,15 +107,12 @@ static json_t *
 vips_json(const struct conf_instance *c)
 {
 	json_t *a = json_array();
-	char abuf[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN + 24];
+	char s[CONF_LINE_MAX];
 	size_t i;
 
+	/* With the line's options (brd, label, scope, peer ...). */
 	for (i = 0; i < c->nvips; i++) {
-		const struct conf_vip *v = &c->vips[i];
-
-		snprintf(s, sizeof(s), "%s/%u%s%s",
-		    vipd_addr_str(v->family, v->addr, abuf, sizeof(abuf)),
-		    v->prefixlen, v->dev[0] ? " dev " : "", v->dev);
+		conf_vip_str(&c->vips[i], s, sizeof(s));
 		json_array_append_new(a, json_string(s));
 	}
 	return a;
@@ -195,6 +193,7 @@ instance_json(const struct vipd_instance *inst)
 	    inst->iface->af[vipd_afi(c->family)].src, pbuf, sizeof(pbuf))) :
 	    json_null());
 	json_object_set_new(o, "vips", vips_json(c));
+	json_object_set_new(o, "routes", vipd_routes_json(inst->routes));
 	json_object_set_new(o, "fault_reason", inst->fault_reason[0] ?
 	    json_string(inst->fault_reason) : json_null());
 	json_object_set_new(o, "misconfigured_peer", inst->misconfig[0] ?
@@ -274,11 +273,13 @@ vipd_status_json(const struct vipd *v)
 	    "late_max_us", (json_int_t)ls.late_max_us,
 	    "late_mean_us", (json_int_t)(ls.timers_fired ?
 	    ls.late_sum_us / ls.timers_fired : 0));
-	if (o != NULL)
+	if (o != NULL) {
 		json_object_set_new(o, "config", json_pack("{s:s,s:s,s:I,s:I}",
 		    "file", v->conf_path,
 		    "loaded_at", vipd_wall_str(&v->loaded_at, at, sizeof(at)),
 		    "reloads", (json_int_t)v->reloads,
 		    "reloads_refused", (json_int_t)v->reloads_failed));
+		json_object_set_new(o, "static", vipd_routes_json(v->statics));
+	}
 	return o;
 }

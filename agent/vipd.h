@@ -159,6 +159,7 @@ struct vipd_instance {
 	uint8_t *vip_own;		/* per address (vips, then excluded):
 					 * enum vipd_vip_own, see vips.h */
 	struct log_ratelimit vip_rl;	/* address add/refresh failures */
+	struct vipd_routes *routes;	/* virtual_routes, virtual_rules */
 	bool fault;			/* held in FAULT by a condition */
 	char fault_reason[96];
 	struct vipd_counters cnt;
@@ -187,6 +188,8 @@ struct vipd_instance {
 	struct loop_timer announce_timer;	/* paced GARP/NA rounds */
 	unsigned announce_left;		/* rounds still to send */
 };
+
+struct vipd_routes;
 
 struct vipd {
 	struct loop *loop;
@@ -218,6 +221,7 @@ struct vipd {
 	size_t nretired;
 	bool bounding_dropped;		/* no scripts at start: see privs.h */
 	uint32_t vip_lifetime_s;	/* VIPs expire unless refreshed */
+	struct vipd_routes *statics;	/* static_ipaddress, _routes, _rules */
 	int exit_code;
 };
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agent/iface.h"
+#include "agent/routes.h"
 #include "agent/vips.h"
 #include "netlink/nl.h"
 #include "vrrp/announce.h"
@@ -204,6 +205,39 @@ foreign_warn(struct vipd_instance *inst, const struct conf_vip *v,
 }
 
 /*
+ * Installs and deletes carry the line's options (brd, label, scope, peer,
+ * flags). A refresh must repeat some: a peer names a point-to-point
+ * address, and an IPv6 replace sets the address flags anew.
+ */
+static int
+install(struct vipd *vd, int ifx, const struct nl_addr *a,
+    const struct conf_vip *v, bool replace)
+{
+	struct nl_addr_opts o;
+
+	vipd_addr_opts(v, &o);
+	o.proto = VIPD_ADDR_PROTO;
+	o.excl = !replace;
+	return nl_addr_exec(vd->nl, true, ifx, a, vd->vip_lifetime_s, &o);
+}
+
+static bool
+refresh_needs_opts(const struct conf_vip *v)
+{
+	return v->has_peer || v->ifa_flags != 0;
+}
+
+static int
+del_addr(struct vipd *vd, int ifx, const struct nl_addr *a,
+    const struct conf_vip *v)
+{
+	struct nl_addr_opts o;
+
+	vipd_addr_opts(v, &o);
+	return nl_addr_exec(vd->nl, false, ifx, a, 0, &o);
+}
+
+/*
  * Install one address: exclusively unless it is known to be ours, so that
  * the kernel never turns someone else's address into one of ours.
  */
@@ -227,15 +261,14 @@ add_one(struct vipd_instance *inst, size_t i, bool quiet)
 		return false;
 	}
 	/* A periodic refresh of ours: one send, errors come back later. */
-	if (replace && quiet) {
+	if (replace && quiet && !refresh_needs_opts(v)) {
 		if (nl_addr_refresh(vd->nl, ifx, &a, vd->vip_lifetime_s,
 		    VIPD_ADDR_PROTO) == 0)
 			return true;
 		say_limited(inst, "refresh", v);
 		return false;
 	}
-	if (nl_addr_install(vd->nl, ifx, &a, vd->vip_lifetime_s, replace,
-	    VIPD_ADDR_PROTO) == 0)
+	if (install(vd, ifx, &a, v, replace) == 0)
 		goto ok;
 	if (errno != EEXIST || replace) {
 		say_limited(inst, "add", v);
@@ -251,8 +284,7 @@ add_one(struct vipd_instance *inst, size_t i, bool quiet)
 		return true;
 	}
 	/* Ours from an earlier run or a lost answer: refresh it. */
-	if (nl_addr_install(vd->nl, ifx, &a, vd->vip_lifetime_s, true,
-	    VIPD_ADDR_PROTO) < 0) {
+	if (install(vd, ifx, &a, v, true) < 0) {
 		say_limited(inst, "add", v);
 		return false;
 	}
@@ -291,7 +323,7 @@ vipd_vips_del(struct vipd_instance *inst)
 		if (own_get(inst, i) != VIPD_VIP_OURS || ifx <= 0)
 			continue;
 		to_nl(v, &a);
-		if (nl_addr_del(inst->vipd->nl, ifx, &a) == 0) {
+		if (del_addr(inst->vipd, ifx, &a, v) == 0) {
 			own_set(inst, i, VIPD_VIP_ABSENT);
 			say(inst, false, "deleted", v);
 		} else if (errno == EADDRNOTAVAIL || errno == ENODEV) {
@@ -405,7 +437,7 @@ sweep_one(struct vipd *vd, const struct conf_instance *c,
 		const struct nl_event *ev = &q.found[k];
 
 		if (vipd_addr_is_ours(ev, vd->vip_lifetime_s)) {
-			if (nl_addr_del(vd->nl, ifp->ifindex, &ev->addr) == 0)
+			if (del_addr(vd, ifp->ifindex, &ev->addr, v) == 0)
 				log_info("%s: removed leftover %s/%u",
 				    ifp->name, abuf, ev->addr.prefixlen);
 			continue;

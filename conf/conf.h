@@ -54,7 +54,9 @@ struct conf_vip {
 	uint8_t peer[16];
 	char label[CONF_IFNAME_MAX];	/* IPv4 label, "" = none */
 	uint32_t ifa_flags;		/* IFA_F_HOMEADDRESS, _NODAD, ... */
-	bool no_track;			/* deleted while Master: not put back */
+	/* keepalived: a deletion does not take the instance out of MASTER,
+	 * which vipd never does anyway (it puts the address back). */
+	bool no_track;
 };
 
 /*

@@ -157,9 +157,11 @@ nl_msg_route(void *buf, size_t cap, uint32_t seq, bool add,
 
 	if (!route_ok(r, add))
 		return -1;
+	/* keepalived's default: prepend ("ip route prepend"), so a route of
+	 * the same prefix installed by someone else is neither refused nor
+	 * replaced: ours goes before it, and our delete names our protocol. */
 	if (add)
-		flags |= NLM_F_CREATE |
-			 (r->append ? NLM_F_APPEND : NLM_F_EXCL);
+		flags |= NLM_F_CREATE | (r->append ? NLM_F_APPEND : 0);
 	nlh = start(buf, cap, add ? RTM_NEWROUTE : RTM_DELROUTE, flags, seq,
 		    sizeof(*rtm));
 	if (nlh == NULL)
@@ -356,5 +358,12 @@ nl_msg_addr_opts(void *buf, size_t cap, const struct nl_addr_opts *o)
 	if (nlh->nlmsg_type == RTM_NEWADDR && !addr_flags(nlh, cap, &s,
 							  o->flags))
 		return -1;
+	/* Kernels before 6.1 ignore the attribute. */
+	if (nlh->nlmsg_type == RTM_NEWADDR && o->proto != 0 &&
+	    !put(nlh, cap, IFA_PROTO, 1, &o->proto))
+		return -1;
+	if (nlh->nlmsg_type == RTM_NEWADDR && o->excl)
+		nlh->nlmsg_flags = (uint16_t)((nlh->nlmsg_flags &
+			~NLM_F_REPLACE) | NLM_F_EXCL | NLM_F_CREATE);
 	return (int)nlh->nlmsg_len;
 }

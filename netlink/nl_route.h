@@ -40,7 +40,7 @@ struct nl_route {
 	uint8_t tos;
 	bool onlink;		/* RTNH_F_ONLINK */
 	uint32_t mtu;		/* RTAX_MTU; 0: none */
-	bool append;		/* "ip route append": NLM_F_APPEND, no EXCL */
+	bool append;		/* "ip route append": NLM_F_APPEND */
 };
 
 /* A policy routing rule (FIB rule). */
@@ -74,6 +74,9 @@ struct nl_addr_opts {
 	uint8_t peer[16];
 	char label[NL_IFNAMSIZ];	/* IPv4 IFA_LABEL; "" = none */
 	uint32_t flags;		/* IFA_F_HOMEADDRESS, _NOPREFIXROUTE, ... */
+	uint8_t proto;		/* IFA_PROTO (Linux 6.1+); 0 = none */
+	bool excl;		/* add: NLM_F_EXCL instead of NLM_F_REPLACE,
+				 * so an existing address is left alone */
 };
 
 /*
@@ -84,10 +87,11 @@ struct nl_addr_opts {
 uint8_t nl_route_scope(const struct nl_route *r);
 
 /*
- * Build an RTM_NEWROUTE (add: NLM_F_CREATE|NLM_F_EXCL, as "ip route add",
- * or NLM_F_APPEND with r->append) or RTM_DELROUTE request with rtm_protocol
- * proto; the kernel deletes only a route of that protocol, so vipd never
- * removes a route it did not install. Returns the length, or -1 if buf is
+ * Build an RTM_NEWROUTE (add: NLM_F_CREATE, "ip route prepend" as
+ * keepalived does, or NLM_F_APPEND with r->append; EEXIST only for an
+ * identical route) or RTM_DELROUTE request with rtm_protocol proto; the
+ * kernel deletes only a route of that protocol, so vipd never removes a
+ * route it did not install. Returns the length, or -1 if buf is
  * too small or r is invalid (family, prefix length, table 0 on delete ...).
  */
 int nl_msg_route(void *buf, size_t cap, uint32_t seq, bool add,
@@ -104,9 +108,9 @@ int nl_msg_rule(void *buf, size_t cap, uint32_t seq, bool add,
 /*
  * Apply o to the RTM_NEWADDR or RTM_DELADDR request at the start of buf
  * (built by nl_msg_addr_*): sets ifa_scope, adds IFA_BROADCAST, IFA_LABEL,
- * IFA_FLAGS (ORed into the existing one) and, with a peer, names the
- * address by IFA_LOCAL and the peer by IFA_ADDRESS, which the kernel needs
- * to find a point-to-point address again (refresh, delete). Returns the new
+ * IFA_FLAGS (ORed into the existing one), IFA_PROTO, and, with a peer,
+ * names the address by IFA_LOCAL and the peer by IFA_ADDRESS, which the
+ * kernel needs to find a point-to-point address again (refresh, delete). Returns the new
  * length, or -1 if cap is too small or the message is not an address one.
  */
 int nl_msg_addr_opts(void *buf, size_t cap, const struct nl_addr_opts *o);

@@ -93,7 +93,7 @@ test_route_add(void **state)
 	assert_int_equal(nlh->nlmsg_len, len);
 	assert_int_equal(nlh->nlmsg_type, RTM_NEWROUTE);
 	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK |
-	    NLM_F_CREATE | NLM_F_EXCL);
+	    NLM_F_CREATE);
 	assert_int_equal(nlh->nlmsg_seq, SEQ);
 	assert_int_equal(rtm->rtm_family, AF_INET);
 	assert_int_equal(rtm->rtm_dst_len, 24);
@@ -300,8 +300,9 @@ test_addr_opts_ipv4(void **state)
 	const struct nl_addr_opts o = {
 		.scope = RT_SCOPE_LINK, .has_brd = true,
 		.brd = { 203, 0, 113, 255 }, .label = "eth0:mx",
-		.flags = IFA_F_NOPREFIXROUTE,
+		.flags = IFA_F_NOPREFIXROUTE, .proto = 0x76, .excl = true,
 	};
+	uint8_t proto = 0x76;
 	const struct nlmsghdr *nlh = (const void *)buf;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	struct seen s;
@@ -320,6 +321,9 @@ test_addr_opts_ipv4(void **state)
 	assert_attr(&s, IFA_BROADCAST, o.brd, 4);
 	assert_attr(&s, IFA_LABEL, "eth0:mx", 8);
 	assert_true(attr32(&s, IFA_FLAGS) & IFA_F_NOPREFIXROUTE);
+	assert_attr(&s, IFA_PROTO, &proto, 1);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK |
+	    NLM_F_CREATE | NLM_F_EXCL);
 	/* Too small a buffer for the additions. */
 	len = nl_msg_addr_new(buf, sizeof(buf), SEQ, 4, &a, 0);
 	assert_int_equal(nl_msg_addr_opts(buf, (size_t)len + 8, &o), -1);
@@ -345,6 +349,7 @@ test_addr_opts_peer(void **state)
 	assert_attr(&s, IFA_LOCAL, a4.addr, 4);
 	assert_attr(&s, IFA_ADDRESS, o.peer, 4);
 	assert_null(s.a[IFA_BROADCAST]);
+	assert_null(s.a[IFA_PROTO]);
 	/* IPv6 add: IFA_ADDRESS becomes the peer, IFA_LOCAL the address;
 	 * the flags join NODAD. */
 	memset(o.peer, 0, sizeof(o.peer));
