@@ -12,6 +12,7 @@
 #include "agent/notify.h"
 #include "agent/privs.h"
 #include "agent/reload.h"
+#include "agent/routes.h"
 #include "agent/retired.h"
 #include "agent/status.h"
 #include "agent/vips.h"
@@ -277,6 +278,7 @@ static size_t
 del_missing(struct vipd_instance *inst, const struct conf_vip *a, size_t na,
     const struct conf_vip *b, size_t nb)
 {
+	struct nl_addr_opts o;
 	char abuf[64];
 	size_t i, n = 0;
 
@@ -292,7 +294,9 @@ del_missing(struct vipd_instance *inst, const struct conf_vip *a, size_t na,
 			continue;
 		memcpy(x.addr, a[i].addr, 16);
 		n++;
-		if (nl_addr_del(inst->vipd->nl, ifp->ifindex, &x) == 0)
+		vipd_addr_opts(&a[i], &o);	/* a peer names the address */
+		if (nl_addr_exec(inst->vipd->nl, false, ifp->ifindex, &x, 0,
+		    &o) == 0)
 			log_info("%s: reload: deleted %s/%u", inst->conf->name,
 			    vipd_addr_str(x.family, x.addr, abuf, sizeof(abuf)),
 			    x.prefixlen);
@@ -380,6 +384,9 @@ update_instance(struct vipd_instance *inst, const struct conf_instance *c,
 		log_info("%s: reload: %zu address%s added while Master",
 		    c->name, added, added == 1 ? "" : "es");
 	}
+	/* After the addresses: a new route may use a new one as source. */
+	inst->routes = vipd_routes_reload(inst->vipd, inst->routes, c->name,
+	    NULL, 0, c->routes, c->nroutes, c->rules, c->nrules, master);
 	if (inst->fsm.state == VRRP_STATE_MASTER &&
 	    o->garp_master_refresh_s != c->garp_master_refresh_s)
 		loop_timer_set(inst->vipd->loop, &inst->garp_refresh_timer,
@@ -514,8 +521,16 @@ commit(struct vipd *v, struct plan *p)
 		} else {
 			vipd_vips_reconf(inst, c);
 			inst->conf = c;
+			/* The same lines: only moved to the new arrays. */
+			inst->routes = vipd_routes_reload(v, inst->routes,
+			    c->name, NULL, 0, c->routes, c->nroutes, c->rules,
+			    c->nrules, false);
 		}
 	}
+	v->statics = vipd_routes_reload(v, v->statics, "static",
+	    v->conf->static_addrs, v->conf->nstatic_addrs,
+	    v->conf->static_routes, v->conf->nstatic_routes,
+	    v->conf->static_rules, v->conf->nstatic_rules, true);
 	for (i = 0; i < v->ninsts; i++)
 		if (v->insts[i]->notify != NULL &&
 		    notify_set_cred(v->insts[i]->notify, &p->cred) < 0)

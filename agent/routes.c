@@ -311,3 +311,50 @@ vipd_routes_json(const struct vipd_routes *r)
 	}
 	return a;
 }
+
+/* Find item i of old in r (same kind, same line) not yet claimed. */
+static size_t
+find_same(const struct vipd_routes *old, size_t i, const struct vipd_routes *r)
+{
+	char a[CONF_LINE_MAX], b[CONF_LINE_MAX];
+	size_t k, n = r->naddrs + r->nroutes + r->nrules;
+
+	item_str(old, i, a, sizeof(a));
+	for (k = 0; k < n; k++) {
+		if (r->own[k] != OWN_NO ||
+		    strcmp(item_kind(old, i), item_kind(r, k)) != 0)
+			continue;
+		item_str(r, k, b, sizeof(b));
+		if (strcmp(a, b) == 0)
+			return k;
+	}
+	return n;
+}
+
+struct vipd_routes *
+vipd_routes_reload(struct vipd *v, struct vipd_routes *old, const char *who,
+    const struct conf_vip *addrs, size_t naddrs,
+    const struct conf_route *routes, size_t nroutes,
+    const struct conf_rule *rules, size_t nrules, bool up)
+{
+	struct vipd_routes *r = vipd_routes_new(who, addrs, naddrs, routes,
+	    nroutes, rules, nrules);
+	size_t i, k, n = old != NULL ? old->naddrs + old->nroutes +
+	    old->nrules : 0;
+
+	if (r == NULL)
+		log_warn("%s: reload of routes", who);
+	for (i = 0; r != NULL && i < n; i++) {
+		if (old->own[i] == OWN_NO)
+			continue;
+		if ((k = find_same(old, i, r)) < naddrs + nroutes + nrules) {
+			r->own[k] = old->own[i];
+			old->own[i] = OWN_NO;
+		}
+	}
+	vipd_routes_down(v, old);	/* what the new set no longer has */
+	vipd_routes_free(old);
+	if (up)
+		vipd_routes_up(v, r, false);
+	return r;
+}

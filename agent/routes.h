@@ -50,6 +50,18 @@ void vipd_routes_down(struct vipd *v, struct vipd_routes *r);
  */
 void vipd_routes_sweep(struct vipd *v, struct vipd_routes *r);
 
+/*
+ * A reload: the new set over the new configuration's arrays, taking over
+ * what old installed where the new set has the very same line; the rest of
+ * old's is removed (the old configuration must still be alive), old is
+ * freed, and with up the new set is installed. NULL (logged) if out of
+ * memory, after removing all of old's.
+ */
+struct vipd_routes *vipd_routes_reload(struct vipd *v, struct vipd_routes *old,
+    const char *who, const struct conf_vip *addrs, size_t naddrs,
+    const struct conf_route *routes, size_t nroutes,
+    const struct conf_rule *rules, size_t nrules, bool up);
+
 /* The set as a JSON array of {"kind", "line", "state"} for vipctl status. */
 json_t *vipd_routes_json(const struct vipd_routes *r);
 

@@ -1,8 +1,35 @@
 /* SPDX-License-Identifier: ISC */
 /* Comparing two configurations' instances and checks, for a reload (pure). */
+#include <stddef.h>
 #include <string.h>
 
 #include "conf/conf_diff.h"
+
+/*
+ * Items the parser zeroes before filling (padding included) compare byte
+ * for byte once their line numbers are cleared: every option counts.
+ */
+#define ITEM_MAX	512
+
+_Static_assert(sizeof(struct conf_vip) <= ITEM_MAX &&
+    sizeof(struct conf_route) <= ITEM_MAX &&
+    sizeof(struct conf_rule) <= ITEM_MAX, "ITEM_MAX is too small");
+
+static bool
+same_item(const void *a, const void *b, size_t size, size_t line_off)
+{
+	unsigned char x[ITEM_MAX], y[ITEM_MAX];
+	static const int zero;
+
+	memcpy(x, a, size);
+	memcpy(y, b, size);
+	memcpy(x + line_off, &zero, sizeof(zero));
+	memcpy(y + line_off, &zero, sizeof(zero));
+	return memcmp(x, y, size) == 0;
+}
+
+#define SAME(a, b, type) \
+	same_item((a), (b), sizeof(type), offsetof(type, line))
 
 static bool
 same_vips(const struct conf_vip *a, size_t na, const struct conf_vip *b,
@@ -13,9 +40,25 @@ same_vips(const struct conf_vip *a, size_t na, const struct conf_vip *b,
 	if (na != nb)
 		return false;
 	for (i = 0; i < na; i++)
-		if (a[i].family != b[i].family || a[i].prefixlen !=
-		    b[i].prefixlen || memcmp(a[i].addr, b[i].addr, 16) != 0 ||
-		    strcmp(a[i].dev, b[i].dev) != 0)
+		if (!SAME(&a[i], &b[i], struct conf_vip))
+			return false;
+	return true;
+}
+
+bool
+conf_same_routes(const struct conf_route *a, size_t na,
+    const struct conf_rule *ra, size_t nra, const struct conf_route *b,
+    size_t nb, const struct conf_rule *rb, size_t nrb)
+{
+	size_t i;
+
+	if (na != nb || nra != nrb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (!SAME(&a[i], &b[i], struct conf_route))
+			return false;
+	for (i = 0; i < nra; i++)
+		if (!SAME(&ra[i], &rb[i], struct conf_rule))
 			return false;
 	return true;
 }
@@ -68,6 +111,8 @@ scalars(const struct conf_instance *in, struct conf_instance *out)
 	out->tracks = NULL;
 	out->notify_master = out->notify_backup = out->notify_fault = NULL;
 	out->notify_stop = out->notify = NULL;
+	out->routes = NULL;
+	out->rules = NULL;
 }
 
 bool
@@ -81,6 +126,8 @@ conf_same_instance(const struct conf *ca, const struct conf_instance *a,
 	return memcmp(&sa, &sb, sizeof(sa)) == 0 &&
 	    same_vips(a->vips, a->nvips, b->vips, b->nvips) &&
 	    same_vips(a->excluded, a->nexcluded, b->excluded, b->nexcluded) &&
+	    conf_same_routes(a->routes, a->nroutes, a->rules, a->nrules,
+	    b->routes, b->nroutes, b->rules, b->nrules) &&
 	    same_tracks(ca, a, cb, b) &&
 	    same_str(a->notify_master, b->notify_master) &&
 	    same_str(a->notify_backup, b->notify_backup) &&
@@ -119,10 +166,10 @@ conf_has_vip(const struct conf_vip *set, size_t n, const struct conf_vip *v)
 {
 	size_t i;
 
+	/* With its options: one whose label or peer changed goes and comes
+	 * back, as the kernel cannot change them in place. */
 	for (i = 0; i < n; i++)
-		if (set[i].family == v->family && set[i].prefixlen ==
-		    v->prefixlen && strcmp(set[i].dev, v->dev) == 0 &&
-		    memcmp(set[i].addr, v->addr, 16) == 0)
+		if (SAME(&set[i], v, struct conf_vip))
 			return true;
 	return false;
 }

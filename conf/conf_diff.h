@@ -26,7 +26,12 @@ bool conf_same_instance(const struct conf *ca, const struct conf_instance *a,
 /* A check probes the same thing the same way (its weight aside). */
 bool conf_same_check(const struct conf_check *a, const struct conf_check *b);
 
-/* v (address, prefix length and device) is one of set[0..n). */
+/* The same routes and rules, in the same order, every option alike. */
+bool conf_same_routes(const struct conf_route *a, size_t na,
+    const struct conf_rule *ra, size_t nra, const struct conf_route *b,
+    size_t nb, const struct conf_rule *rb, size_t nrb);
+
+/* v (address, prefix length, device and every option) is in set[0..n). */
 bool conf_has_vip(const struct conf_vip *set, size_t n,
     const struct conf_vip *v);
 

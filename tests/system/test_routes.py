@@ -168,3 +168,34 @@ def test_leftover_virtual_route_is_swept(lab):
     settle(lab, "h2")
     rts = routes(lab, "h1", "198.51.100.0/24")
     assert len(rts) == 1 and rts[0]["gateway"] == "203.0.113.253", rts
+
+
+def test_reload_changes_only_what_changed(lab):
+    def conf(second, static):
+        return ("static_routes {\n    %s via 203.0.113.254 dev eth0\n}\n" % static +
+                vrrp_conf("h1", 100, ADV, vips=("203.0.113.5/24", MX_LINE), extra="""
+virtual_routes {
+    src 203.0.113.100 to 198.51.100.0/24 via 203.0.113.254 dev eth0
+    %s via 203.0.113.254 dev eth0
+}""" % second))
+
+    lab.start_agent("h1", conf("192.0.2.0/26", "192.0.2.128/26"))
+    settle(lab, "h1")
+    assert wait_for(lambda: ours(routes(lab, "h1", "192.0.2.0/26")), 2)
+    assert ours(routes(lab, "h1", "192.0.2.128/26"))
+    with open(lab.hosts["h1"].agent.conf, "w") as f:
+        f.write(conf("192.0.2.64/26", "192.0.2.192/26"))
+    r = lab.vipctl("h1", "reload", check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert wait_for(lambda: ours(routes(lab, "h1", "192.0.2.64/26")), 2)
+    assert routes(lab, "h1", "192.0.2.0/26") == []
+    assert routes(lab, "h1", "192.0.2.128/26") == []
+    assert ours(routes(lab, "h1", "192.0.2.192/26"))
+    assert len(ours(routes(lab, "h1", "198.51.100.0/24"))) == 1
+    log = lab.hosts["h1"].agent.log_text()
+    assert "removed route src 203.0.113.100" not in log, log
+    assert log.count("added route src 203.0.113.100") == 1, log
+    assert [x["state"] for x in lab.instance("h1")["routes"]] == ["installed"] * 2
+    lab.stop_agent("h1")
+    for p in ("198.51.100.0/24", "192.0.2.64/26", "192.0.2.192/26"):
+        assert routes(lab, "h1", p) == [], p

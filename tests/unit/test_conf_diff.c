@@ -22,6 +22,10 @@ static const char base[] =
 	"    track_check {\n        mx\n    }\n"
 	"    virtual_ipaddress {\n        203.0.113.5/24\n"
 	"        203.0.113.6/24 dev eth1\n    }\n"
+	"    virtual_routes {\n"
+	"        src 203.0.113.5 to 198.51.100.0/24 via 203.0.113.254\n"
+	"    }\n"
+	"    virtual_rules {\n        from 203.0.113.5 table 100\n    }\n"
 	"}\n";
 
 static struct conf *
@@ -88,6 +92,16 @@ test_changed(void **state)
 	assert_false(same("weight -10", "weight -20"));
 	assert_false(same("    default_checks off\n",
 	    "    default_checks off\n    nopreempt\n"));
+	/* Address options, routes and rules count too. */
+	assert_false(same("203.0.113.6/24 dev eth1",
+	    "203.0.113.6/24 dev eth1 label eth1:mx"));
+	assert_false(same("203.0.113.5/24\n", "203.0.113.5/24 brd +\n"));
+	assert_false(same("via 203.0.113.254", "via 203.0.113.253"));
+	assert_false(same("via 203.0.113.254", "via 203.0.113.254 metric 5"));
+	assert_false(same("table 100\n", "table 101\n"));
+	assert_false(same("    virtual_rules {", "    virtual_rules {\n"
+	    "        to 192.0.2.0/24 table 7"));
+	assert_true(same("via 203.0.113.254\n", "via   203.0.113.254  \n"));
 }
 
 static void
@@ -150,6 +164,11 @@ test_has_vip(void **state)
 	assert_false(conf_has_vip(in->vips, in->nvips, &v));
 	v = in->vips[0];
 	v.prefixlen = 32;
+	assert_false(conf_has_vip(in->vips, in->nvips, &v));
+	v = in->vips[0];
+	v.line += 9;
+	assert_true(conf_has_vip(in->vips, in->nvips, &v));
+	strcpy(v.label, "eth0:mx");	/* cannot change in place */
 	assert_false(conf_has_vip(in->vips, in->nvips, &v));
 	assert_false(conf_has_vip(in->vips, 0, &in->vips[0]));
 	conf_free(a);
