@@ -25,9 +25,9 @@ virtual_rules {
 }"""
 
 
-def routes(lab, host, prefix, *extra):
-    """`ip -j route show PREFIX` in host's namespace, as dicts."""
-    out = lab.ip(lab.hosts[host].ns, "-j", "route", "show", prefix, *extra).stdout
+def routes(lab, host, prefix, *fam):
+    """`ip [-6] -j route show PREFIX` in host's namespace, as dicts."""
+    out = lab.ip(lab.hosts[host].ns, *fam, "-j", "route", "show", prefix).stdout
     return json.loads(out or "[]")
 
 
@@ -199,3 +199,30 @@ virtual_routes {
     lab.stop_agent("h1")
     for p in ("198.51.100.0/24", "192.0.2.64/26", "192.0.2.192/26"):
         assert routes(lab, "h1", p) == [], p
+
+
+def test_ipv6_route_rule_and_peer_address(lab):
+    extra = """virtual_routes {
+    2001:db8:1::/48 via 2001:db8::fe dev eth0 metric 100
+}
+virtual_rules {
+    from 2001:db8:1::/48 table 100 priority 200
+}"""
+    peer_line = "203.0.113.101/32 dev eth0 peer 203.0.113.201 scope link"
+    lab.start_agent("h1", vrrp_conf("h1", 100, ADV, vips=("203.0.113.5/24", peer_line),
+                                    extra=extra))
+    settle(lab, "h1")
+    assert wait_for(lambda: ours(routes(lab, "h1", "2001:db8:1::/48", "-6")), 3), \
+        lab.hosts["h1"].agent.log_text()
+    r = ours(routes(lab, "h1", "2001:db8:1::/48", "-6"))[0]
+    assert r["gateway"] == "2001:db8::fe" and r["metric"] == 100, r
+    out = lab.ip(lab.hosts["h1"].ns, "-6", "-j", "rule", "show").stdout
+    ru = [x for x in json.loads(out) if str(x.get("protocol")) == PROTO]
+    assert len(ru) == 1 and ru[0]["src"] == "2001:db8:1::" and ru[0]["srclen"] == 48, ru
+    a = addr_info(lab, "h1", "203.0.113.101")
+    assert a and a.get("address") == "203.0.113.201" and a["scope"] == "link", a
+    # The peer address is found again for the refresh and the delete.
+    assert wait_for(lambda: "cannot" in lab.hosts["h1"].agent.log_text(), 1.5) is False
+    lab.stop_agent("h1")
+    assert addr_info(lab, "h1", "203.0.113.101") is None
+    assert routes(lab, "h1", "2001:db8:1::/48", "-6") == []
