@@ -189,6 +189,18 @@ ctl_del(void *l, int fd)
 	return loop_del_fd(l, fd);
 }
 
+/* Static ones the kernel refused (a device not there yet, at boot). */
+#define STATICS_RETRY_US	(5 * 1000000ULL)
+
+static void
+statics_cb(struct loop_timer *t, uint64_t now, void *arg)
+{
+	struct vipd *v = arg;
+
+	vipd_routes_up(v, v->statics, false);
+	loop_timer_set(v->loop, t, now + STATICS_RETRY_US);
+}
+
 /*
  * Leftovers of an earlier run's virtual routes and rules go (none is ours
  * to keep while not Master), then the static ones are installed.
@@ -209,6 +221,10 @@ setup_routes(struct vipd *v)
 		return -1;
 	}
 	vipd_routes_up(v, v->statics, false);
+	/* Always: a reload may bring static ones. */
+	loop_timer_init(&v->statics_timer, statics_cb, v);
+	loop_timer_set(v->loop, &v->statics_timer,
+	    loop_now() + STATICS_RETRY_US);
 	return 0;
 }
 
@@ -462,6 +478,8 @@ vipd_teardown(struct vipd *v)
 	for (i = 0; i < v->ninsts; i++)
 		vipd_instance_shutdown(v->insts[i], now);
 	vipd_retired_drain(v, 5000);
+	if (v->loop != NULL)
+		loop_timer_cancel(v->loop, &v->statics_timer);
 	vipd_routes_down(v, v->statics);
 	vipd_routes_free(v->statics);
 	v->statics = NULL;

@@ -222,6 +222,7 @@ struct vipd {
 	bool bounding_dropped;		/* no scripts at start: see privs.h */
 	uint32_t vip_lifetime_s;	/* VIPs expire unless refreshed */
 	struct vipd_routes *statics;	/* static_ipaddress, _routes, _rules */
+	struct loop_timer statics_timer;	/* retries what failed */
 	int exit_code;
 };
 

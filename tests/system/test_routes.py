@@ -226,3 +226,27 @@ virtual_rules {
     lab.stop_agent("h1")
     assert addr_info(lab, "h1", "203.0.113.101") is None
     assert routes(lab, "h1", "2001:db8:1::/48", "-6") == []
+
+
+def test_static_route_on_a_late_device_is_retried(lab):
+    ns = lab.hosts["h1"].ns
+    static = """static_routes {
+    192.0.2.0/24 dev vd0
+}
+"""
+    lab.start_agent("h1", static + vrrp_conf("h1", 100, ADV))
+    settle(lab, "h1")
+    st = lab.status("h1")["static"]
+    assert [x["state"] for x in st] == ["failed"], st
+    # The device appears later (as a VLAN brought up after vipd at boot):
+    # the retry (every 5 s) installs the route.
+    lab.ip(ns, "link", "add", "vd0", "type", "veth", "peer", "name", "vd1")
+    lab.ip(ns, "link", "set", "vd1", "up")
+    lab.ip(ns, "link", "set", "vd0", "up")
+    assert wait_for(lambda: ours(routes(lab, "h1", "192.0.2.0/24")), 8), \
+        lab.hosts["h1"].agent.log_text()
+    assert [x["state"] for x in lab.status("h1")["static"]] == ["installed"]
+    log = lab.hosts["h1"].agent.log_text()
+    assert log.count("cannot add route to 192.0.2.0/24") == 1, log
+    lab.stop_agent("h1")
+    assert routes(lab, "h1", "192.0.2.0/24") == []
