@@ -47,6 +47,7 @@ TEST_conf_load_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_diff_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_pre_SRCS := $(TEST_conf_parse_SRCS)
 TEST_conf_track_SRCS := $(TEST_conf_parse_SRCS)
+TEST_conf_routes_SRCS := $(TEST_conf_parse_SRCS)
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
 TEST_nlroute_SRCS := netlink/nl_route.c netlink/nl_msg.c
