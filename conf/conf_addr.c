@@ -367,6 +367,7 @@ conf_addr_finish(struct conf_parser *p, struct conf_instance *in,
 	in->unicast = in->npeers > 0;
 	if (in->nvips > 0)
 		finish_families(p, in, pi);
+	conf_route_check_src(p, in, pi->seen[CONF_IK_VROUTES].file);
 	for (i = 0; i < in->nvips; i++)
 		conf_route_check_label(p, pi->seen[CONF_IK_VIPS].file,
 		    "virtual_ipaddress", &in->vips[i], in->vips[i].dev[0] ?

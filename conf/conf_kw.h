@@ -404,6 +404,9 @@ void conf_route_check_label(struct conf_parser *p, const char *file,
     const char *kw, const struct conf_vip *v, const char *dev);
 void conf_route_route_line(struct conf_parser *p, const struct conf_stmt *st,
     bool is_static);
+/* Warn about a virtual route whose src is none of the instance's addresses. */
+void conf_route_check_src(struct conf_parser *p,
+    const struct conf_instance *in, const char *file);
 void conf_route_rule_line(struct conf_parser *p, const struct conf_stmt *st,
     bool is_static);
 void conf_route_static_addr_line(struct conf_parser *p,

@@ -227,6 +227,38 @@ conf_route_static_addr_line(struct conf_parser *p, const struct conf_stmt *st)
 		c->static_addrs = na;
 }
 
+static bool
+has_addr(const struct conf_vip *v, size_t n, int family, const uint8_t *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].family == family && !memcmp(v[i].addr, a, 16))
+			return true;
+	return false;
+}
+
+void
+conf_route_check_src(struct conf_parser *p, const struct conf_instance *in,
+    const char *file)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t i;
+
+	for (i = 0; i < in->nroutes; i++) {
+		const struct conf_route *r = &in->routes[i];
+
+		if (!r->has_src || has_addr(in->vips, in->nvips, r->family,
+		    r->src) || has_addr(in->excluded, in->nexcluded,
+		    r->family, r->src))
+			continue;
+		inet_ntop(r->family, r->src, a, sizeof(a));
+		conf_pwarn_at(p, file, r->line, "virtual_routes: src %s is "
+		    "none of this instance's addresses: the route goes in "
+		    "only if the host has it", a);
+	}
+}
+
 /* ---- canonical text ---------------------------------------------------- */
 
 struct sbuf {
