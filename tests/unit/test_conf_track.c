@@ -193,9 +193,11 @@ test_errors(void **state)
 	    "t.conf:6: track_file default_smtp: the name is reserved for "
 	    "vipd's default checks\n");
 	top_expect("vrrp_script s {\n script\n}\n"
-	    "vrrp_track_process p {\n process a b c d e f g\n}\n", "",
+	    "vrrp_track_process p {\n process n "
+	    "p1 p2 p3 p4 p5 p6 p7 p8 p9 p10 p11 p12 p13 p14 p15 "
+	    "p16 p17 p18 p19 p20 p21 p22 p23 p24 p25 p26 p27 p28 p29 p30\n}\n", "",
 	    "t.conf:2: script: missing argument\n"
-	    "t.conf:5: process: unexpected argument \"g\"\n");
+	    "t.conf:5: process: unexpected argument \"p30\"\n");
 	top_expect("vrrp_script s {\n script \"/bin/x \\\"\n"
 	    " timeout 0\n}\n", "",
 	    "t.conf:2: script: backslash at the end of the command\n"
