@@ -365,6 +365,38 @@ nl_link_get(struct nl *nl, const char *ifname, struct nl_event *out)
 	return 0;
 }
 
+int
+nl_macvlan_add(struct nl *nl, const char *ifname, int link,
+	       const uint8_t mac[6], uint32_t mode)
+{
+	struct nl_txn t = { .seq = nl_next_seq(nl) };
+
+	nl_drain(nl);
+	return nl_request(nl, nl_msg_macvlan_new(nl->buf, sizeof(nl->buf),
+						 t.seq, ifname, link, mac,
+						 mode), &t);
+}
+
+int
+nl_link_set_up(struct nl *nl, int ifindex, bool up)
+{
+	struct nl_txn t = { .seq = nl_next_seq(nl) };
+
+	nl_drain(nl);
+	return nl_request(nl, nl_msg_link_set(nl->buf, sizeof(nl->buf), t.seq,
+					      ifindex, up), &t);
+}
+
+int
+nl_link_del(struct nl *nl, int ifindex)
+{
+	struct nl_txn t = { .seq = nl_next_seq(nl) };
+
+	nl_drain(nl);
+	return nl_request(nl, nl_msg_link_del(nl->buf, sizeof(nl->buf), t.seq,
+					      ifindex), &t);
+}
+
 struct nl_primary {
 	int ifindex;
 	int family;

@@ -146,6 +146,21 @@ int nl_addr_present(struct nl *nl, int ifindex, const struct nl_addr *a,
 int nl_link_get(struct nl *nl, const char *ifname, struct nl_event *out);
 
 /*
+ * Create a macvlan called ifname on the link with index link, with MAC
+ * mac and mode (NL_MACVLAN_PRIVATE), down. Returns 0, or -1 with errno
+ * (EEXIST: a link of that name exists and is left alone; ENODEV: no
+ * lower link; EOPNOTSUPP: no macvlan support in the kernel).
+ */
+int nl_macvlan_add(struct nl *nl, const char *ifname, int link,
+		   const uint8_t mac[6], uint32_t mode);
+
+/* Set (up) or clear IFF_UP on ifindex. Returns 0, or -1 with errno. */
+int nl_link_set_up(struct nl *nl, int ifindex, bool up);
+
+/* Delete the link ifindex. Returns 0, or -1 with errno (ENODEV). */
+int nl_link_del(struct nl *nl, int ifindex);
+
+/*
  * Find the address a VRRP advertisement should be sent from on ifindex,
  * skipping the nexclude addresses in exclude (the VIPs).
  * AF_INET: the first primary (not IFA_F_SECONDARY) address; if every

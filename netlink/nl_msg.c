@@ -210,6 +210,75 @@ nl_msg_link_get(void *buf, size_t cap, uint32_t seq, const char *ifname)
 	return (int)nlh->nlmsg_len;
 }
 
+int
+nl_msg_macvlan_new(void *buf, size_t cap, uint32_t seq, const char *ifname,
+		   int link, const uint8_t mac[6], uint32_t mode)
+{
+	static const char kind[] = "macvlan";
+	struct nlmsghdr *nlh;
+	struct nlattr *info, *data;
+	size_t n = strnlen(ifname, NL_IFNAMSIZ);
+	uint32_t lk = (uint32_t)link;
+
+	if (n == 0 || n >= NL_IFNAMSIZ || link <= 0)
+		return -1;
+	nlh = msg_start(buf, cap, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK |
+			NLM_F_CREATE | NLM_F_EXCL, seq,
+			sizeof(struct ifinfomsg));
+	if (nlh == NULL || !put_attr(nlh, cap, IFLA_IFNAME, n + 1, ifname) ||
+	    !put_attr(nlh, cap, IFLA_LINK, sizeof(lk), &lk) ||
+	    !put_attr(nlh, cap, IFLA_ADDRESS, 6, mac))
+		return -1;
+	/* Nest headers are 4 bytes: aligned, nothing to pad. */
+	info = mnl_attr_nest_start_check(nlh, cap, IFLA_LINKINFO);
+	if (info == NULL ||
+	    !put_attr(nlh, cap, IFLA_INFO_KIND, sizeof(kind) - 1, kind))
+		return -1;
+	data = mnl_attr_nest_start_check(nlh, cap, IFLA_INFO_DATA);
+	if (data == NULL ||
+	    !put_attr(nlh, cap, IFLA_MACVLAN_MODE, sizeof(mode), &mode))
+		return -1;
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return (int)nlh->nlmsg_len;
+}
+
+int
+nl_msg_link_set(void *buf, size_t cap, uint32_t seq, int ifindex, bool up)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	if (ifindex <= 0)
+		return -1;
+	nlh = msg_start(buf, cap, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq,
+			sizeof(*ifi));
+	if (nlh == NULL)
+		return -1;
+	ifi = mnl_nlmsg_get_payload(nlh);
+	ifi->ifi_index = ifindex;
+	ifi->ifi_change = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	return (int)nlh->nlmsg_len;
+}
+
+int
+nl_msg_link_del(void *buf, size_t cap, uint32_t seq, int ifindex)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	if (ifindex <= 0)
+		return -1;
+	nlh = msg_start(buf, cap, RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, seq,
+			sizeof(*ifi));
+	if (nlh == NULL)
+		return -1;
+	ifi = mnl_nlmsg_get_payload(nlh);
+	ifi->ifi_index = ifindex;
+	return (int)nlh->nlmsg_len;
+}
+
 /* ---- parsers ----------------------------------------------------------- */
 
 /*
@@ -241,6 +310,22 @@ body_ok(const struct nlmsghdr *nlh, size_t fixed)
 	       attrs_fit(nlh, fixed);
 }
 
+/* The attributes inside a nest tile it exactly (as attrs_fit()). */
+static bool
+attrs_fit_nest(const struct nlattr *nest)
+{
+	const struct nlattr *attr = mnl_attr_get_payload(nest);
+	int rem = (int)mnl_attr_get_payload_len(nest);
+
+	while (rem > 0) {
+		if (!mnl_attr_ok(attr, rem))
+			return false;
+		rem -= MNL_ALIGN(attr->nla_len);
+		attr = mnl_attr_next(attr);
+	}
+	return true;
+}
+
 static int
 link_attr_cb(const struct nlattr *attr, void *data)
 {
@@ -255,11 +340,45 @@ link_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case IFLA_ADDRESS:
 		break;
+	case IFLA_LINK:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		break;
+	case IFLA_LINKINFO:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_ERROR;
+		break;
 	default:
 		return MNL_CB_OK;
 	}
 	tb[type] = attr;
 	return MNL_CB_OK;
+}
+
+/*
+ * The link's kind from IFLA_LINKINFO. Only IFLA_INFO_KIND is read; the
+ * kernel sends it NUL-terminated, but a missing NUL is tolerated.
+ */
+static int
+link_kind(const struct nlattr *info, struct nl_event *ev)
+{
+	const struct nlattr *a;
+
+	if (!attrs_fit_nest(info))
+		return -1;
+	mnl_attr_for_each_nested(a, info) {
+		size_t n;
+
+		if (mnl_attr_get_type(a) != IFLA_INFO_KIND)
+			continue;
+		n = strnlen(mnl_attr_get_payload(a),
+			    mnl_attr_get_payload_len(a));
+		if (n >= sizeof(ev->kind))
+			return -1;
+		memcpy(ev->kind, mnl_attr_get_payload(a), n);
+		ev->kind[n] = '\0';
+	}
+	return 0;
 }
 
 static int
@@ -278,6 +397,10 @@ parse_link(const struct nlmsghdr *nlh, struct nl_event *ev)
 	ev->up = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING);
 	if (tb[IFLA_IFNAME] != NULL)
 		strcpy(ev->ifname, mnl_attr_get_str(tb[IFLA_IFNAME]));
+	if (tb[IFLA_LINK] != NULL)
+		ev->link = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_LINKINFO] != NULL && link_kind(tb[IFLA_LINKINFO], ev) < 0)
+		return -1;
 	if (tb[IFLA_ADDRESS] != NULL &&
 	    mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == sizeof(ev->mac)) {
 		memcpy(ev->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]),

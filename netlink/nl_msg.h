@@ -53,6 +53,8 @@ struct nl_event {
 	bool up;
 	uint8_t mac[6];
 	bool has_mac;		/* IFLA_ADDRESS present, 6 bytes */
+	int link;		/* IFLA_LINK: lower device, 0 if none */
+	char kind[NL_IFNAMSIZ];	/* IFLA_INFO_KIND ("macvlan"), "" if none */
 	/* ADDR_NEW, ADDR_DEL */
 	struct nl_addr addr;	/* IFA_LOCAL if present, else IFA_ADDRESS */
 	uint32_t addr_flags;	/* IFA_FLAGS if present, else ifa_flags */
@@ -139,6 +141,29 @@ int nl_msg_addr_dump(void *buf, size_t cap, uint32_t seq, int family,
  * ifname is empty or longer than NL_IFNAMSIZ - 1.
  */
 int nl_msg_link_get(void *buf, size_t cap, uint32_t seq, const char *ifname);
+
+/* macvlan modes (IFLA_MACVLAN_MODE), as in <linux/if_link.h>. */
+#define NL_MACVLAN_PRIVATE 1u
+
+/*
+ * Build an RTM_NEWLINK request (NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|
+ * NLM_F_EXCL: an existing link of that name is never changed) creating
+ * a macvlan called ifname on the lower device link, with MAC address mac
+ * and IFLA_MACVLAN_MODE mode. The link is created down.
+ * Returns the length, or -1 if buf is too small, link <= 0, or ifname is
+ * empty or longer than NL_IFNAMSIZ - 1.
+ */
+int nl_msg_macvlan_new(void *buf, size_t cap, uint32_t seq, const char *ifname,
+		       int link, const uint8_t mac[6], uint32_t mode);
+
+/*
+ * Build an RTM_NEWLINK request (NLM_F_REQUEST|NLM_F_ACK) that sets or
+ * clears IFF_UP on ifindex and changes no other flag. -1 as above.
+ */
+int nl_msg_link_set(void *buf, size_t cap, uint32_t seq, int ifindex, bool up);
+
+/* Build an RTM_DELLINK request (NLM_F_REQUEST|NLM_F_ACK) for ifindex. */
+int nl_msg_link_del(void *buf, size_t cap, uint32_t seq, int ifindex);
 
 /*
  * Parse len bytes as returned by one recv() on a netlink socket: zero or
