@@ -583,6 +583,7 @@ finish(struct conf_parser *p, const char *file)
 		finish_instance(p, &p->conf->instances[i], &p->pinst[i]);
 	drop_instances(p);
 	finish_unique(p);
+	conf_vmac_finish(p);
 	conf_sys_finish_vips(p);
 	conf_checks_finish(p);
 	conf_track_finish(p);

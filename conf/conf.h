@@ -284,6 +284,10 @@ struct conf_instance {
 	struct conf_track_if *track_ifs;
 	size_t ntrack_ifs;
 	bool dont_track_primary;	/* interface down: no FAULT */
+	/* use_vmac: a macvlan with the VRRP virtual MAC carries the VIPs. */
+	bool use_vmac;
+	char vmac_name[CONF_IFNAME_MAX];	/* set by the parser */
+	bool vmac_xmit_base;		/* adverts on interface, not the vmac */
 	char *notify_master;		/* raw command strings, NULL = none */
 	char *notify_backup;
 	char *notify_fault;

@@ -195,9 +195,7 @@ static const struct ka_kw ka_table[] = {
 	    "(vipctl status gives the data)" },
 
 	/* vrrp_instance. */
-	{ "use_vmac", I, KA_YET, VMAC },
 	{ "use_vmac_addr", I, KA_YET, VMAC },
-	{ "vmac_xmit_base", I, KA_YET, VMAC },
 	{ "use_ipvlan", I, KA_YET, VMAC },
 	{ "unicast_fault_no_peer", I, KA_ACCEPT, "vipd never falls back to "
 	    "multicast" },

@@ -182,6 +182,7 @@ enum {
 	CONF_IK_MCAST_SRC, CONF_IK_PREEMPT, CONF_IK_STRICT, CONF_IK_ACCEPT,
 	CONF_IK_TRACK_SCRIPT, CONF_IK_TRACK_FILE, CONF_IK_TRACK_PROCESS,
 	CONF_IK_VROUTES, CONF_IK_VRULES,
+	CONF_IK_USE_VMAC, CONF_IK_VMAC_XMIT_BASE,
 	CONF_IK_END,
 };
 enum { CONF_AK_TYPE, CONF_AK_PASS, CONF_AK_END };
@@ -374,6 +375,11 @@ void conf_sys_finish_instance(struct conf_parser *p, struct conf_instance *in,
 void conf_sys_finish_globals(struct conf_parser *p);
 /* The same address in two instances; run once, after the instances. */
 void conf_sys_finish_vips(struct conf_parser *p);
+
+/* use_vmac [NAME], vmac_xmit_base (conf_vmac.c). */
+int conf_vmac_kw(struct conf_parser *p, const struct conf_stmt *st);
+/* Default VMAC names, name clashes, unicast/strict rules; after drop. */
+void conf_vmac_finish(struct conf_parser *p);
 
 /* Whether @name is in keepalived 2.2.7's vocabulary (conf_ka.c). */
 bool conf_ka_known(const char *name);

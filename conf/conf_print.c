@@ -425,6 +425,12 @@ print_tracking(FILE *out, const struct conf_instance *in)
 
 	if (in->dont_track_primary)
 		fprintf(out, "    dont_track_primary\n");
+	if (in->use_vmac) {
+		fprintf(out, "    use_vmac ");
+		print_word(out, in->vmac_name);
+		fprintf(out, "\n%s", in->vmac_xmit_base ?
+		    "    vmac_xmit_base\n" : "");
+	}
 	if (in->ntrack_ifs > 0) {
 		fprintf(out, "    track_interface {\n");
 		for (i = 0; i < in->ntrack_ifs; i++) {

@@ -753,6 +753,8 @@ const struct conf_kw conf_kw_instance[] = {
 	    NULL, 0, 0),
 	[CONF_IK_VROUTES] = BLK("virtual_routes", CONF_BLK_VROUTES, NULL, 0, 0),
 	[CONF_IK_VRULES] = BLK("virtual_rules", CONF_BLK_VRULES, NULL, 0, 0),
+	[CONF_IK_USE_VMAC] = KW("use_vmac", conf_vmac_kw, 0, 2),
+	[CONF_IK_VMAC_XMIT_BASE] = KW("vmac_xmit_base", conf_vmac_kw, 0, 0),
 	[CONF_IK_END] = KW(NULL, NULL, 0, 0),
 };
 

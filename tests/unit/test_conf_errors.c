@@ -432,7 +432,7 @@ static void test_err_unknown(void **state)
 		" mcast_dst_ip 224.0.0.19\n old_unicast_checksum\n no_accept\n"	/* 31 */
 		" notify_master bin/x\n"
 		" preempt\n"
-		" use_vmac\n"
+		" use_ipvlan\n"
 		" router_id x\n"
 		" auth_type PASS\n"					/* 38 */
 		" bogus 1 2 {\n  { }\n }\n"
@@ -458,7 +458,7 @@ static void test_err_unknown(void **state)
 		"accept traffic (vipd always runs in Accept_Mode)\n"
 		"t.conf:34: notify_master: \"bin/x\" is a relative path (give "
 		"an absolute one, or a bare name to look up on PATH)\n"
-		"t.conf:36: \"use_vmac\" (virtual MAC interfaces) is not "
+		"t.conf:36: \"use_ipvlan\" (virtual MAC interfaces) is not "
 		"supported yet by vipd\n"
 		"t.conf:37: \"router_id\" is not valid in vrrp_instance (it "
 		"belongs in global_defs)\n"
