@@ -25,6 +25,7 @@
 #include "lib/cred.h"
 #include "agent/ctlcmd.h"
 #include "agent/iface.h"
+#include "agent/vmac.h"
 #include "agent/instance.h"
 #include "agent/status.h"
 #include "agent/vips.h"
@@ -237,7 +238,8 @@ setup_ifaces(struct vipd *v)
 	for (i = 0; i < v->conf->ninstances; i++) {
 		const struct conf_instance *c = &v->conf->instances[i];
 
-		if (vipd_iface_get(v, c->interface) == NULL)
+		if (vipd_iface_get(v, c->interface) == NULL ||
+		    vipd_iface_get(v, vipd_vmac_ifname(c)) == NULL)
 			return -1;
 		for (k = 0; k < c->nvips; k++)
 			if (c->vips[k].dev[0] &&
@@ -251,6 +253,7 @@ setup_ifaces(struct vipd *v)
 			if (vipd_iface_get(v, c->track_ifs[k].name) == NULL)
 				return -1;
 	}
+	vipd_vmac_setup(v);
 	for (i = 0; i < v->nifaces; i++) {
 		vipd_iface_refresh(v, &v->ifaces[i]);
 		if (v->ifaces[i].ifindex <= 0)
@@ -380,7 +383,8 @@ setup_instances(struct vipd *v)
 			return -1;
 	for (i = 0; i < conf->ninstances; i++, v->ninsts++)
 		if (vipd_instance_init(v, v->insts[i], &conf->instances[i],
-		    vipd_iface_get(v, conf->instances[i].interface)) < 0) {
+		    vipd_iface_get(v, vipd_vmac_ifname(&conf->instances[i])))
+		    < 0) {
 			free(v->insts[i]);
 			v->insts[i] = NULL;
 			return -1;
@@ -499,8 +503,10 @@ vipd_teardown(struct vipd *v)
 	free(v->insts);
 	free(v->ifaces);
 	vipd_history_free(v->history);
-	if (v->nl != NULL)
+	if (v->nl != NULL) {
+		vipd_vmac_teardown(v);
 		nl_close(v->nl);
+	}
 	loop_free(v->loop);
 	conf_free(v->conf);
 	memset(v, 0, sizeof(*v));

@@ -11,6 +11,7 @@
 #include "agent/health.h"
 #include "agent/iface.h"
 #include "agent/instance.h"
+#include "agent/vmac.h"
 #include "netlink/nl.h"
 #include "vrrp/announce.h"
 #include "vrrp/sock.h"
@@ -160,7 +161,7 @@ find_instance(struct vipd *v, struct vipd_iface *ifp, uint8_t vrid, int family)
 	for (i = 0; i < v->ninsts; i++) {
 		struct vipd_instance *inst = v->insts[i];
 
-		if (inst->iface == ifp && inst->conf->vrid == vrid &&
+		if (inst->xif == ifp && inst->conf->vrid == vrid &&
 		    inst->conf->family == family)
 			return inst;
 	}
@@ -286,7 +287,7 @@ vipd_iface_open(struct vipd *v, struct vipd_iface *ifp)
 	for (i = 0; i < v->conf->ninstances; i++) {
 		const struct conf_instance *c = &v->conf->instances[i];
 
-		if (strcmp(c->interface, ifp->name) == 0 &&
+		if (strcmp(vipd_vmac_xmit_ifname(c), ifp->name) == 0 &&
 		    open_vrrp(v, ifp, c->family) < 0)
 			return -1;
 	}
@@ -363,7 +364,7 @@ addr_matters(const struct vipd *v, const struct vipd_iface *ifp,
 	for (i = 0; i < v->ninsts; i++) {
 		const struct conf_instance *c = v->insts[i]->conf;
 
-		if (v->insts[i]->iface == ifp && c->has_unicast_src &&
+		if (v->insts[i]->base == ifp && c->has_unicast_src &&
 		    c->family == ev->addr.family &&
 		    memcmp(c->unicast_src, ev->addr.addr, alen) == 0)
 			return true;

@@ -10,6 +10,7 @@
 #include "agent/fifo.h"
 #include "agent/health.h"
 #include "agent/history.h"
+#include "agent/vmac.h"
 #include "agent/iface.h"
 #include "agent/instance.h"
 #include "agent/notify.h"
@@ -40,8 +41,9 @@ vipd_vrrp_group(int family)
 const uint8_t *
 vipd_instance_src(const struct vipd_instance *inst)
 {
+	/* A VMAC has no address of its own: the base's is the source. */
 	const struct vipd_iface_af *af =
-	    &inst->iface->af[vipd_afi(inst->conf->family)];
+	    &inst->base->af[vipd_afi(inst->conf->family)];
 
 	if (inst->conf->has_unicast_src)
 		return inst->conf->unicast_src;
@@ -143,7 +145,7 @@ send_to(struct vipd_instance *inst, int fd, struct vrrp_adv *adv,
 	len = vrrp_pkt_encode(buf, sizeof(buf), adv, ip,
 	    c->version == 2 ? VRRP_CSUM_V2 : VRRP_CSUM_PSEUDO);
 	/* keepalived's unicast_ttl; multicast always leaves with 255. */
-	if (len < 0 || vrrp_sock_send_ttl(fd, c->family, inst->iface->ifindex,
+	if (len < 0 || vrrp_sock_send_ttl(fd, c->family, inst->xif->ifindex,
 	    ip->src, ip->dst, ip->ttl == 255 ? -1 : ip->ttl, buf,
 	    (size_t)len) < 0) {
 		inst->cnt.send_errors++;
@@ -161,7 +163,7 @@ send_advert(struct vipd_instance *inst, uint8_t prio)
 {
 	const struct conf_instance *c = inst->conf;
 	const uint8_t *src = vipd_instance_src(inst);
-	int fd = inst->iface->af[vipd_afi(c->family)].fd;
+	int fd = inst->xif->af[vipd_afi(c->family)].fd;
 	uint8_t addrs[VRRP_MAX_ADDRS * 16];
 	struct vrrp_adv adv = { 0 };
 	struct vrrp_ipinfo ip = { 0 };
@@ -414,6 +416,8 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	inst->vipd = v;
 	inst->conf = c;
 	inst->iface = ifp;
+	inst->base = vipd_iface_find(v, c->interface);
+	inst->xif = vipd_iface_find(v, vipd_vmac_xmit_ifname(c));
 	inst->rl.interval_us = 10 * SEC;	/* bad-packet logs */
 	inst->rl.burst = 3;
 	inst->collision_rl.interval_us = 60 * SEC;	/* another VR: lasting */
@@ -491,7 +495,7 @@ unicast_src_present(const struct vipd_instance *inst)
 	bool present = false;
 
 	memcpy(a.addr, c->unicast_src, ALEN(c->family));
-	if (nl_addr_present(inst->vipd->nl, inst->iface->ifindex, &a,
+	if (nl_addr_present(inst->vipd->nl, inst->base->ifindex, &a,
 	    &present) < 0)
 		return true;	/* unknown: let sending tell */
 	return present;
@@ -506,19 +510,23 @@ fault_cause(struct vipd_instance *inst, char *buf, size_t len)
 	char abuf[INET6_ADDRSTRLEN];
 	size_t k;
 
-	if (ifp->ifindex <= 0)
+	const char *vmac = vipd_vmac_fault(inst->vipd, c);
+
+	if (vmac != NULL)
+		snprintf(buf, len, "use_vmac: %s", vmac);
+	else if (ifp->ifindex <= 0)
 		snprintf(buf, len, "interface %s not found", ifp->name);
 	else if (!ifp->up && !c->dont_track_primary)
 		snprintf(buf, len, "interface %s is down", ifp->name);
 	else if (vipd_instance_src(inst) == NULL)
 		snprintf(buf, len, "no %s address on %s", c->family ==
-		    AF_INET6 ? "IPv6 link-local" : "IPv4", ifp->name);
+		    AF_INET6 ? "IPv6 link-local" : "IPv4", inst->base->name);
 	else if (c->has_unicast_src && !unicast_src_present(inst))
 		snprintf(buf, len, "unicast_src_ip %s is not on %s",
 		    vipd_addr_str(c->family, c->unicast_src, abuf,
-		    sizeof(abuf)), ifp->name);
-	else if (ifp->af[vipd_afi(c->family)].fd < 0)
-		snprintf(buf, len, "no VRRP socket on %s", ifp->name);
+		    sizeof(abuf)), inst->base->name);
+	else if (inst->xif->af[vipd_afi(c->family)].fd < 0)
+		snprintf(buf, len, "no VRRP socket on %s", inst->xif->name);
 	else {
 		if (inst->tracker_fault) {
 			snprintf(buf, len, "%s is failing (weight 0)",

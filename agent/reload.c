@@ -16,6 +16,7 @@
 #include "agent/retired.h"
 #include "agent/status.h"
 #include "agent/vips.h"
+#include "agent/vmac.h"
 #include "conf/conf_diff.h"
 #include "lib/cmdline.h"
 #include "lib/cred.h"
@@ -403,7 +404,8 @@ needs_ifaces(struct vipd *v, const struct conf *c)
 	for (i = 0; i < c->ninstances; i++) {
 		const struct conf_instance *in = &c->instances[i];
 
-		if (vipd_iface_find(v, in->interface) == NULL)
+		if (vipd_iface_find(v, in->interface) == NULL ||
+		    vipd_iface_find(v, vipd_vmac_ifname(in)) == NULL)
 			return true;
 		for (k = 0; k < in->nvips; k++)
 			if (in->vips[k].dev[0] &&
@@ -436,6 +438,7 @@ grow_ifaces(struct vipd *v, const struct conf *c)
 		const struct conf_instance *in = &c->instances[i];
 
 		vipd_iface_get(v, in->interface);
+		vipd_iface_get(v, vipd_vmac_ifname(in));
 		for (k = 0; k < in->nvips; k++)
 			if (in->vips[k].dev[0])
 				vipd_iface_get(v, in->vips[k].dev);
@@ -500,6 +503,7 @@ commit(struct vipd *v, struct plan *p)
 	p->insts = NULL;
 	p->checks = NULL;
 	v->conf = p->conf;
+	vipd_vmac_setup(v);	/* new use_vmac instances */
 	if (needs_ifaces(v, v->conf))
 		grow_ifaces(v, v->conf);
 	open_ifaces(v);
@@ -507,7 +511,9 @@ commit(struct vipd *v, struct plan *p)
 		struct vipd_instance *inst = v->insts[i];
 		const struct conf_instance *c = &v->conf->instances[i];
 
-		inst->iface = vipd_iface_find(v, c->interface);
+		inst->iface = vipd_iface_find(v, vipd_vmac_ifname(c));
+		inst->base = vipd_iface_find(v, c->interface);
+		inst->xif = vipd_iface_find(v, vipd_vmac_xmit_ifname(c));
 		if (p->is_new[i])
 			report_add(p, "added", c->name);
 		else if (p->changed[i])

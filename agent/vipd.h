@@ -150,7 +150,10 @@ struct vipd_iface {
 struct vipd_instance {
 	struct vipd *vipd;
 	const struct conf_instance *conf;
-	struct vipd_iface *iface;
+	struct vipd_iface *iface;	/* VIPs, GARP, link state: the VMAC
+					 * with use_vmac */
+	struct vipd_iface *base;	/* interface: advert source address */
+	struct vipd_iface *xif;		/* where adverts go and come from */
 	struct vrrp_fsm fsm;
 	struct loop_timer timer;	/* the FSM's one deadline */
 	struct loop_timer garp_timer;	/* second GARP burst */
@@ -198,6 +201,8 @@ struct vipd {
 	struct ctl_server *ctl;
 	struct vipd_iface *ifaces;
 	size_t nifaces;
+	struct vipd_vmac *vmacs;	/* use_vmac macvlans (vmac.c) */
+	size_t nvmacs;
 	struct vipd_instance **insts;	/* each allocated alone: timers,
 					 * probes and scripts keep pointers
 					 * across a reload */

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: ISC
+"""use_vmac: the Master's VIP lives on a macvlan with the VRRP virtual MAC
+(00:00:5e:00:01:VRID), so a host on the segment keeps one MAC for the VIP
+across a failover and needs no gratuitous ARP to follow it."""
+
+import signal
+
+from lab import VIP, impl, vrrp_conf, wait_for
+
+ADV = 0.1
+VMAC = "00:00:5e:00:01:33"      # VRID 51
+DEV = "vrrp.51"                 # keepalived's default name
+
+
+def link_info(lab, host, dev=DEV):
+    r = lab.run(host, "ip", "-d", "link", "show", "dev", dev, check=False)
+    return r.stdout if r.returncode == 0 else None
+
+
+def sysctl(lab, host, path):
+    return lab.run(host, "cat", "/proc/sys/net/" + path).stdout.strip()
+
+
+def on_vmac(lab, host):
+    return any(a["addr"] == VIP for a in lab.addrs(host, dev=DEV))
+
+
+PROBE = """
+import socket, sys
+s = socket.socket()
+s.settimeout(1)
+try:
+    s.connect((sys.argv[1], 9))
+except ConnectionRefusedError:
+    pass                # a RST: the host holding the VIP answered
+except OSError:
+    sys.exit(1)
+"""
+
+
+def ping(lab, host):
+    """Whether host reaches the VIP (TCP to the discard port: refused is
+    an answer; the lab has no ping)."""
+    return lab.run(host, "python3", "-c", PROBE, VIP,
+                   check=False).returncode == 0
+
+
+def test_vmac_vip_keeps_the_virtual_mac_across_failover(lab):
+    for h, prio in (("h1", 100), ("h2", 90)):
+        lab.start_agent(h, vrrp_conf(h, prio, ADV, extra="use_vmac"))
+    assert lab.wait_states({"h1": "MASTER", "h2": "BACKUP"}, 5), lab.states()
+    assert wait_for(lambda: on_vmac(lab, "h1"), 2), lab.addrs("h1", dev=DEV)
+    for h in ("h1", "h2"):
+        info = link_info(lab, h)
+        assert info is not None, "%s: no %s" % (h, DEV)
+        assert "link/ether " + VMAC in info, info
+        assert "macvlan mode private" in info, info
+        assert "state UP" in info or ",UP" in info, info
+        # The base never answers ARP for the VIP; the VMAC only for its own.
+        assert sysctl(lab, h, "ipv4/conf/%s/arp_ignore" % DEV) == "1"
+        assert sysctl(lab, h, "ipv4/conf/eth0/arp_ignore") == "1"
+        assert sysctl(lab, h, "ipv4/conf/eth0/arp_filter") == "1"
+        assert sysctl(lab, h, "ipv4/conf/eth0/arp_announce") == "2"
+        assert not lab.has_addr(h), "%s: VIP on eth0" % h
+    assert not on_vmac(lab, "h2")
+
+    # h3 runs no agent: an upstream router's view of the segment.
+    if not ping(lab, "h3"):
+        dbg = [lab.run(h, *c, check=False).stdout for h in ("h1", "h3") for c in (
+            ["ip", "neigh"], ["ip", "route"], ["ip", "-s", "link"], ["ip", "addr"])]
+        dbg.append(lab.run_ns(lab.bridge_ns, ["bridge", "fdb"], check=False).stdout)
+        raise AssertionError("h3 cannot reach the VIP on h1\n" + "\n".join(dbg))
+    assert lab.neigh("h3", VIP) == VMAC, lab.neigh("h3", VIP)
+
+    rc = lab.stop_agent("h1", signal.SIGTERM)
+    assert rc == 0, rc
+    assert lab.wait_states({"h2": "MASTER"}, 3), lab.states()
+    assert wait_for(lambda: on_vmac(lab, "h2"), 2), lab.addrs("h2", dev=DEV)
+    # vipd made h1's macvlan: gone at exit, the base's ARP settings back.
+    assert link_info(lab, "h1") is None, link_info(lab, "h1")
+    assert sysctl(lab, "h1", "ipv4/conf/eth0/arp_ignore") == "0"
+    assert sysctl(lab, "h1", "ipv4/conf/eth0/arp_filter") == "0"
+    assert sysctl(lab, "h1", "ipv4/conf/eth0/arp_announce") == "0"
+    # Same MAC, now answered by h2: no ARP update was needed.
+    assert wait_for(lambda: ping(lab, "h3"), 3), "h3 lost the VIP"
+    assert lab.neigh("h3", VIP) == VMAC, lab.neigh("h3", VIP)
+
+
+def test_vmac_found_is_left_in_place(lab):
+    """A macvlan that was there before vipd started is used, not deleted."""
+    if impl() == "keepalived":
+        return      # keepalived deletes it at exit
+    lab.ip(lab.hosts["h1"].ns, "link", "add", "link", "eth0", "name", "vmx",
+           "address", VMAC, "type", "macvlan", "mode", "private")
+    lab.start_agent("h1", vrrp_conf("h1", 100, ADV, extra="use_vmac vmx"))
+    assert lab.wait_states({"h1": "MASTER"}, 5), lab.states()
+    assert wait_for(lambda: any(a["addr"] == VIP
+                                for a in lab.addrs("h1", dev="vmx")), 2)
+    assert lab.stop_agent("h1", signal.SIGTERM) == 0
+    assert link_info(lab, "h1", "vmx") is not None
+    assert not any(a["addr"] == VIP for a in lab.addrs("h1", dev="vmx"))
+
+
+def test_vmac_wrong_interface_is_a_fault(lab):
+    """A link of the VMAC's name that is not our macvlan is never used."""
+    if impl() == "keepalived":
+        return
+    lab.ip(lab.hosts["h1"].ns, "link", "add", "vmx", "type", "veth", "peer",
+           "name", "vmxp")
+    lab.start_agent("h1", vrrp_conf("h1", 100, ADV, extra="use_vmac vmx"))
+    assert lab.wait_states({"h1": "FAULT"}, 5), lab.states()
+    assert not any(a["addr"] == VIP for a in lab.addrs("h1", dev="vmx"))
+    assert lab.stop_agent("h1", signal.SIGTERM) == 0
+    assert link_info(lab, "h1", "vmx") is not None
