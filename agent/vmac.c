@@ -23,6 +23,8 @@ struct vipd_vmac {
 	int arp_ignore, arp_filter, arp_announce;	/* the base's, before;
 							 * -1 unknown */
 	char fault[96];		/* "" when usable */
+	bool ll_added;		/* we put the base's link-local on it */
+	struct nl_addr ll;
 };
 
 const char *
@@ -201,6 +203,37 @@ create(struct vipd *v, struct vipd_vmac *m, const struct conf_instance *c)
 	return 0;
 }
 
+/*
+ * IPv6 adverts leave the VMAC from the base's link-local address (as
+ * keepalived does), which the kernel only lets a socket use when the
+ * address is on the VMAC too. Not when the base sends them.
+ */
+static void
+copy_link_local(struct vipd *v, struct vipd_vmac *m,
+    const struct conf_instance *c)
+{
+	struct nl_event base;
+	bool present = false;
+
+	if (c->family != AF_INET6 || c->vmac_xmit_base)
+		return;
+	if (nl_link_get(v->nl, m->base, &base) < 0 ||
+	    nl_addr_primary(v->nl, base.ifindex, AF_INET6, NULL, 0,
+	    &m->ll) < 0) {
+		log_warn("%s: no IPv6 link-local address on %s for %s",
+		    c->name, m->base, m->name);
+		return;
+	}
+	if (nl_addr_present(v->nl, m->ifindex, &m->ll, &present) == 0 &&
+	    present)
+		return;
+	if (nl_addr_install(v->nl, m->ifindex, &m->ll, 0, false, 0) < 0)
+		log_warn("%s: cannot add %s's link-local address to %s",
+		    c->name, m->base, m->name);
+	else
+		m->ll_added = true;
+}
+
 static void
 setup_one(struct vipd *v, const struct conf_instance *c)
 {
@@ -226,6 +259,7 @@ setup_one(struct vipd *v, const struct conf_instance *c)
 	set_sysctls(v, m, c->family);
 	if (nl_link_set_up(v->nl, m->ifindex, true) < 0)
 		log_warn("%s: cannot bring %s up", c->name, m->name);
+	copy_link_local(v, m, c);
 }
 
 void
@@ -265,6 +299,11 @@ vipd_vmac_teardown(struct vipd *v)
 		    link.ifindex == m->ifindex &&
 		    nl_link_del(v->nl, m->ifindex) < 0)
 			log_warn("cannot delete %s", m->name);
+		else if (!m->ours && m->ll_added &&
+		    nl_addr_del(v->nl, m->ifindex, &m->ll) < 0 &&
+		    errno != EADDRNOTAVAIL && errno != ENODEV)
+			log_warn("%s: cannot delete the link-local address",
+			    m->name);
 		if (m->saved_base && m->arp_ignore >= 0)
 			sysctl_set("ipv4", m->base, "arp_ignore", m->arp_ignore);
 		if (m->saved_base && m->arp_filter >= 0)

@@ -141,7 +141,10 @@ conf_same_router(const struct conf_instance *a, const struct conf_instance *b)
 {
 	return strcmp(a->name, b->name) == 0 && a->vrid == b->vrid &&
 	    a->family == b->family && a->version == b->version &&
-	    strcmp(a->interface, b->interface) == 0;
+	    strcmp(a->interface, b->interface) == 0 &&
+	    /* Another VMAC is another interface: stop, then start anew. */
+	    a->use_vmac == b->use_vmac && a->vmac_xmit_base ==
+	    b->vmac_xmit_base && strcmp(a->vmac_name, b->vmac_name) == 0;
 }
 
 bool

@@ -3,7 +3,11 @@
 (00:00:5e:00:01:VRID), so a host on the segment keeps one MAC for the VIP
 across a failover and needs no gratuitous ARP to follow it."""
 
+import os
 import signal
+import time
+
+import pytest
 
 from lab import VIP, impl, vrrp_conf, wait_for
 
@@ -112,3 +116,79 @@ def test_vmac_wrong_interface_is_a_fault(lab):
     assert not any(a["addr"] == VIP for a in lab.addrs("h1", dev="vmx"))
     assert lab.stop_agent("h1", signal.SIGTERM) == 0
     assert link_info(lab, "h1", "vmx") is not None
+
+
+VIP6 = "2001:db8::5"
+VMAC6 = "00:00:5e:00:02:33"
+
+
+def test_vmac_ipv6(lab):
+    """An IPv6 instance: VMAC 00:00:5e:00:02:VRID, adverts from it with the
+    base's link-local address, no address generated of its own."""
+    for h, prio in (("h1", 100), ("h2", 90)):
+        lab.start_agent(h, vrrp_conf(h, prio, ADV, vips=(VIP6 + "/64",),
+                                     extra="use_vmac"))
+    assert lab.wait_states({"h1": "MASTER", "h2": "BACKUP"}, 6), lab.states()
+    assert wait_for(lambda: any(a["addr"] == VIP6 for a in
+                                lab.addrs("h1", dev=DEV)), 2)
+    for h in ("h1", "h2"):
+        info = link_info(lab, h)
+        assert info is not None and "link/ether " + VMAC6 in info, info
+    # The Backup stays Backup: it hears the Master's adverts on its VMAC.
+    time.sleep(10 * ADV)
+    assert (lab.state("h1"), lab.state("h2")) == ("MASTER", "BACKUP"), \
+        lab.states()
+    lab.stop_agent("h1", signal.SIGTERM)
+    assert lab.wait_states({"h2": "MASTER"}, 3), lab.states()
+    assert wait_for(lambda: any(a["addr"] == VIP6 for a in
+                                lab.addrs("h2", dev=DEV)), 2)
+    # A neighbour resolving the VIP now learns the IPv6 virtual MAC.
+    assert lab.run("h3", "python3", "-c", PROBE.replace(
+        "socket.socket()", "socket.socket(socket.AF_INET6)"), VIP6,
+        check=False).returncode == 0, "h3 cannot reach %s" % VIP6
+    assert lab.neigh("h3", VIP6) == VMAC6, lab.neigh("h3", VIP6)
+
+
+def keepalived_or_skip():
+    if not os.access("/usr/sbin/keepalived", os.X_OK):
+        pytest.skip("keepalived is not installed")
+
+
+def test_vmac_with_keepalived(make_lab):
+    """vipd and keepalived 2.2.7, both with use_vmac: one Master, and the
+    VIP keeps the virtual MAC when it moves between them."""
+    keepalived_or_skip()
+    if impl() == "keepalived":
+        pytest.skip("vipd against keepalived")
+    lab = make_lab(3)
+    adv = 0.5
+    lab.start_vipd("h1", vrrp_conf("h1", 100, adv, extra="use_vmac"))
+    assert lab.wait_states({"h1": "MASTER"}, 5), lab.states()
+    # keepalived leaves the base's arp_announce alone; its replies from the
+    # VIP would then make the base ARP with the VIP as sender and teach h3
+    # the base's MAC. vipd sets it; here the keepalived host's admin does.
+    lab.run("h2", "sh", "-c",
+            "echo 2 > /proc/sys/net/ipv4/conf/eth0/arp_announce")
+    lab.start_keepalived("h2", vrrp_conf("h2", 90, adv, extra="use_vmac"))
+    assert lab.wait_states({"h2": "BACKUP"}, 5), lab.states()
+    time.sleep(6 * adv)     # keepalived would time out if deaf to us
+    assert (lab.state("h1"), lab.state("h2")) == ("MASTER", "BACKUP"), \
+        lab.states()
+    assert "link/ether " + VMAC in (link_info(lab, "h2") or ""), \
+        link_info(lab, "h2")
+    assert on_vmac(lab, "h1") and not on_vmac(lab, "h2")
+    assert ping(lab, "h3") and lab.neigh("h3", VIP) == VMAC
+
+    assert lab.stop_agent("h1", signal.SIGTERM) == 0
+    assert lab.wait_states({"h2": "MASTER"}, 3), lab.states()
+    assert wait_for(lambda: on_vmac(lab, "h2"), 2), lab.addrs("h2", dev=DEV)
+    assert wait_for(lambda: ping(lab, "h3"), 3), "h3 lost the VIP"
+    assert lab.neigh("h3", VIP) == VMAC, lab.neigh("h3", VIP)
+
+    # vipd comes back with the higher priority and preempts keepalived.
+    lab.start_vipd("h1", vrrp_conf("h1", 100, adv, extra="use_vmac"))
+    assert lab.wait_states({"h1": "MASTER", "h2": "BACKUP"}, 3 * adv + 4), \
+        lab.states()
+    assert wait_for(lambda: on_vmac(lab, "h1") and not on_vmac(lab, "h2"), 2)
+    assert wait_for(lambda: ping(lab, "h3"), 3)
+    assert lab.neigh("h3", VIP) == VMAC
