@@ -4,7 +4,10 @@
 across a failover and needs no gratuitous ARP to follow it."""
 
 import os
+import re
+import shutil
 import signal
+import tempfile
 import time
 
 import pytest
@@ -192,3 +195,107 @@ def test_vmac_with_keepalived(make_lab):
     assert wait_for(lambda: on_vmac(lab, "h1") and not on_vmac(lab, "h2"), 2)
     assert wait_for(lambda: ping(lab, "h3"), 3)
     assert lab.neigh("h3", VIP) == VMAC
+
+
+# ---- FRR vrrpd -------------------------------------------------------------
+
+FRR = "/usr/lib/frr"
+FRR_DEV = "vrrp4-51"
+
+
+class Frr:
+    """zebra + vrrpd in a lab host, with their own config, pid files and
+    vty/zserv sockets in a directory the frr user can reach (the lab's temp
+    directories are private to root)."""
+
+    def __init__(self, lab, host, prio, adv_ms):
+        self.lab, self.host = lab, host
+        self.dir = tempfile.mkdtemp(prefix="vipd-frr-")
+        os.chmod(self.dir, 0o777)
+        self.log = os.path.join(self.dir, "vrrpd.log")
+        with open(os.path.join(self.dir, "zebra.conf"), "w") as f:
+            f.write("hostname %s\n" % host)
+        with open(os.path.join(self.dir, "vrrpd.conf"), "w") as f:
+            f.write("hostname %s\ninterface eth0\n vrrp 51 version 3\n"
+                    " vrrp 51 priority %d\n vrrp 51 advertisement-interval %d\n"
+                    " vrrp 51 ip %s\n!\n" % (host, prio, adv_ms, VIP))
+        # FRR's macvlan is made by the admin, with the VIP on it; vrrpd
+        # only sets protodown on it while not Master. The base must not
+        # answer ARP for the VIP itself, nor name it in its own requests.
+        ns = lab.hosts[host].ns
+        lab.ip(ns, "link", "add", "link", "eth0", "name", FRR_DEV, "address",
+               VMAC, "type", "macvlan", "mode", "bridge")
+        lab.run(host, "sh", "-c",
+                "echo 1 > /proc/sys/net/ipv6/conf/%s/addr_gen_mode;"
+                "echo 1 > /proc/sys/net/ipv4/conf/eth0/arp_ignore;"
+                "echo 2 > /proc/sys/net/ipv4/conf/eth0/arp_announce" % FRR_DEV)
+        lab.ip(ns, "addr", "add", VIP + "/24", "dev", FRR_DEV)
+        lab.ip(ns, "link", "set", FRR_DEV, "up")
+        self.procs = []
+        for d in ("zebra", "vrrpd"):
+            argv = [os.path.join(FRR, d), "-u", "frr", "-g", "frr",
+                    "-f", os.path.join(self.dir, d + ".conf"),
+                    "-i", os.path.join(self.dir, d + ".pid"),
+                    "-z", os.path.join(self.dir, "zserv.api"),
+                    "--vty_socket", self.dir, "--log", "stdout"]
+            p = lab._spawn(host, argv, os.path.join(self.dir, d + ".log"))
+            lab._track(p.pid, "frr %s %s" % (d, host))
+            self.procs.append(p)
+            if d == "zebra":
+                assert wait_for(lambda: os.path.exists(
+                    os.path.join(self.dir, "zserv.api")), 5), self.text("zebra")
+
+    def text(self, d="vrrpd"):
+        try:
+            with open(os.path.join(self.dir, d + ".log")) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def state(self):
+        """vrrpd's IPv4 state from its log: Initialize, Backup or Master."""
+        s = re.findall(r"\[IPv4\] (?:\w+) -> (\w+)", self.text())
+        return s[-1] if s else None
+
+    def stop(self):
+        for p in reversed(self.procs):
+            self.lab._stop_popen(p, signal.SIGTERM, 3.0)
+            self.lab._untrack(p.pid)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def test_vmac_with_frr_vrrpd(make_lab):
+    """vipd (use_vmac) and FRR 8 vrrpd: one Master, and the VIP answers
+    with the virtual MAC whichever of them holds it."""
+    if impl() == "keepalived" or not os.access(FRR + "/vrrpd", os.X_OK):
+        pytest.skip("needs vipd and FRR's vrrpd")
+    lab = make_lab(3)
+    adv = 0.1
+    lab.start_vipd("h1", vrrp_conf("h1", 100, adv, extra="use_vmac"))
+    assert lab.wait_states({"h1": "MASTER"}, 5), lab.states()
+    frr = Frr(lab, "h2", 90, int(adv * 1000))
+    try:
+        assert wait_for(lambda: frr.state() == "Backup", 5), frr.text()
+        time.sleep(20 * adv)    # FRR would time out if deaf to us
+        assert frr.state() == "Backup", frr.text()
+        assert lab.state("h1") == "MASTER"
+        # vrrpd's Backup: its VMAC is held down (protodown).
+        assert "protodown on" in (link_info(lab, "h2", FRR_DEV) or ""), \
+            link_info(lab, "h2", FRR_DEV)
+        assert wait_for(lambda: ping(lab, "h3"), 3)
+        assert lab.neigh("h3", VIP) == VMAC, lab.neigh("h3", VIP)
+
+        assert lab.stop_agent("h1", signal.SIGTERM) == 0
+        assert wait_for(lambda: frr.state() == "Master", 3), frr.text()
+        assert wait_for(lambda: ping(lab, "h3"), 3), "h3 lost the VIP"
+        assert lab.neigh("h3", VIP) == VMAC, lab.neigh("h3", VIP)
+
+        lab.start_vipd("h1", vrrp_conf("h1", 100, adv, extra="use_vmac"))
+        assert lab.wait_states({"h1": "MASTER"}, 5), lab.states()
+        assert wait_for(lambda: frr.state() == "Backup", 3), frr.text()
+        time.sleep(10 * adv)
+        assert lab.state("h1") == "MASTER" and frr.state() == "Backup"
+        assert wait_for(lambda: ping(lab, "h3"), 3)
+        assert lab.neigh("h3", VIP) == VMAC
+    finally:
+        frr.stop()
