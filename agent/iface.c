@@ -334,6 +334,7 @@ iface_changed(struct vipd *v, struct vipd_iface *ifp, uint64_t now)
 {
 	int old_ifindex = ifp->ifindex;
 
+	vipd_vmac_setup(v);	/* a VMAC deleted, or its base back */
 	vipd_iface_refresh(v, ifp);
 	if (ifp->ifindex != old_ifindex) {
 		vipd_iface_close(v, ifp);

@@ -133,17 +133,18 @@ set_sysctls(struct vipd *v, struct vipd_vmac *m, int family)
 	sysctl_set("ipv4", m->name, "accept_local", 1);
 	sysctl_set("ipv4", m->name, "rp_filter", 0);
 	sysctl_set("ipv4", m->name, "promote_secondaries", 1);
-	if (base_saved(v, m->base))
-		return;
-	m->arp_ignore = sysctl_get("ipv4", m->base, "arp_ignore");
-	m->arp_filter = sysctl_get("ipv4", m->base, "arp_filter");
-	m->arp_announce = sysctl_get("ipv4", m->base, "arp_announce");
-	m->saved_base = true;
-	if (m->arp_ignore != 1)
+	/* Saved once per base; set again for a base that was recreated. */
+	if (!base_saved(v, m->base)) {
+		m->arp_ignore = sysctl_get("ipv4", m->base, "arp_ignore");
+		m->arp_filter = sysctl_get("ipv4", m->base, "arp_filter");
+		m->arp_announce = sysctl_get("ipv4", m->base, "arp_announce");
+		m->saved_base = true;
+	}
+	if (sysctl_get("ipv4", m->base, "arp_ignore") != 1)
 		sysctl_set("ipv4", m->base, "arp_ignore", 1);
-	if (m->arp_filter != 1)
+	if (sysctl_get("ipv4", m->base, "arp_filter") != 1)
 		sysctl_set("ipv4", m->base, "arp_filter", 1);
-	if (m->arp_announce != 2)
+	if (sysctl_get("ipv4", m->base, "arp_announce") != 2)
 		sysctl_set("ipv4", m->base, "arp_announce", 2);
 }
 
@@ -235,12 +236,41 @@ copy_link_local(struct vipd *v, struct vipd_vmac *m,
 }
 
 static void
+bring_up(struct vipd *v, struct vipd_vmac *m, const struct conf_instance *c)
+{
+	bool was_ours = m->ours;
+
+	m->fault[0] = '\0';
+	m->ll_added = false;
+	if (create(v, m, c) < 0) {
+		log_warnx("%s: use_vmac: %s", c->name, m->fault);
+		return;
+	}
+	m->ours = m->ours || was_ours;
+	set_sysctls(v, m, c->family);
+	if (nl_link_set_up(v->nl, m->ifindex, true) < 0)
+		log_warn("%s: cannot bring %s up", c->name, m->name);
+	copy_link_local(v, m, c);
+}
+
+/*
+ * A new VMAC is made; a known one only again when its link is gone
+ * (deleted by hand, or with its base): keepalived recreates it too. One
+ * that exists but is not ours stays a fault without a log line per call.
+ */
+static void
 setup_one(struct vipd *v, const struct conf_instance *c)
 {
-	struct vipd_vmac *m;
+	struct vipd_vmac *m = vmac_find(v, c->vmac_name);
+	struct nl_event link;
 
-	if (vmac_find(v, c->vmac_name) != NULL)
+	if (m != NULL) {
+		if (nl_link_get(v->nl, m->name, &link) == 0 || errno != ENODEV)
+			return;
+		m->ifindex = 0;
+		bring_up(v, m, c);
 		return;
+	}
 	m = reallocarray(v->vmacs, v->nvmacs + 1, sizeof(*m));
 	if (m == NULL) {
 		log_warn("%s: use_vmac", c->vmac_name);
@@ -252,14 +282,7 @@ setup_one(struct vipd *v, const struct conf_instance *c)
 	snprintf(m->name, sizeof(m->name), "%s", c->vmac_name);
 	snprintf(m->base, sizeof(m->base), "%s", c->interface);
 	m->arp_ignore = m->arp_filter = m->arp_announce = -1;
-	if (create(v, m, c) < 0) {
-		log_warnx("%s: use_vmac: %s", c->name, m->fault);
-		return;
-	}
-	set_sysctls(v, m, c->family);
-	if (nl_link_set_up(v->nl, m->ifindex, true) < 0)
-		log_warn("%s: cannot bring %s up", c->name, m->name);
-	copy_link_local(v, m, c);
+	bring_up(v, m, c);
 }
 
 void

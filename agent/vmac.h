@@ -13,9 +13,10 @@ const char *vipd_vmac_xmit_ifname(const struct conf_instance *);
 
 /*
  * Create (or adopt) the macvlan of every use_vmac instance of v->conf
- * that has none yet, set the sysctls it needs and bring it up. Failures
- * are logged and recorded: the instance then stays in FAULT (see
- * vipd_vmac_fault()). Call before interfaces are refreshed.
+ * that has none yet, or whose link has gone, set the sysctls it needs and
+ * bring it up. Failures are logged and recorded: the instance then stays
+ * in FAULT (see vipd_vmac_fault()). Call before interfaces are refreshed,
+ * and again when links change.
  */
 void vipd_vmac_setup(struct vipd *);
 

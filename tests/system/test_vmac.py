@@ -299,3 +299,22 @@ def test_vmac_with_frr_vrrpd(make_lab):
         assert lab.neigh("h3", VIP) == VMAC
     finally:
         frr.stop()
+
+
+def test_vmac_deleted_is_recreated(lab):
+    """Someone deletes the Master's VMAC: vipd makes it again (as keepalived
+    does) and the Master keeps or retakes the VIP on it."""
+    if impl() == "keepalived":
+        pytest.skip("vipd's own behaviour")
+    lab.start_agent("h1", vrrp_conf("h1", 100, ADV, extra="use_vmac"))
+    assert lab.wait_states({"h1": "MASTER"}, 5), lab.states()
+    assert wait_for(lambda: on_vmac(lab, "h1"), 2)
+    lab.ip(lab.hosts["h1"].ns, "link", "del", DEV)
+    assert wait_for(lambda: link_info(lab, "h1") is not None and
+                    "state UP" in link_info(lab, "h1"), 3), link_info(lab, "h1")
+    assert wait_for(lambda: lab.state("h1") == "MASTER" and
+                    on_vmac(lab, "h1"), 5), (lab.states(), lab.addrs("h1", DEV))
+    assert wait_for(lambda: ping(lab, "h3"), 3)
+    assert lab.neigh("h3", VIP) == VMAC
+    assert lab.stop_agent("h1", signal.SIGTERM) == 0
+    assert link_info(lab, "h1") is None, "the recreated VMAC outlived vipd"
