@@ -104,28 +104,18 @@ vipd_dump_data(struct vipd *v)
 	return dump(v, VIPD_DUMP_DATA, vipd_status_json(v));
 }
 
+/* As status's counters, with the instance's name and state beside them. */
 static json_t *
 inst_stats(const struct vipd_instance *inst)
 {
-	const struct vipd_counters *c = &inst->cnt;
-	json_t *drops = json_object();
-	int r;
+	json_t *o = vipd_counters_json(&inst->cnt);
 
-	for (r = 1; r < VIPD_DROP__MAX; r++)
-		if (c->drops[r] > 0)
-			json_object_set_new(drops, vipd_drop_name(r),
-			    json_integer((json_int_t)c->drops[r]));
-	return json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
-	    "name", inst->conf->name,
-	    "state", vrrp_state_name(inst->fsm.state),
-	    "adverts_received", (json_int_t)c->adverts_received,
-	    "adverts_sent", (json_int_t)c->adverts_sent,
-	    "became_master", (json_int_t)c->became_master,
-	    "prio0_received", (json_int_t)c->prio0_received,
-	    "prio0_sent", (json_int_t)c->prio0_sent,
-	    "garp_sent", (json_int_t)c->garp_sent,
-	    "address_list_mismatch", (json_int_t)c->address_list_mismatch,
-	    "send_errors", (json_int_t)c->send_errors, "drops", drops);
+	if (o != NULL) {
+		json_object_set_new(o, "name", json_string(inst->conf->name));
+		json_object_set_new(o, "state", json_string(
+		    vrrp_state_name(inst->fsm.state)));
+	}
+	return o;
 }
 
 int

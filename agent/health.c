@@ -56,15 +56,7 @@ verdict(struct vipd_check *ck, enum hc_class cls, const char *reason,
 		ck->failures++;
 	hc_hyst_feed(&ck->known, &ck->ok, &ck->streak, pass, ck->conf->rise,
 	    ck->conf->fall);
-	if (!was_known || was_ok != ck->ok) {
-		log_info("check %s: %s (%s)", ck->conf->name,
-		    ck->ok ? "passing" : "failing", ck->reason);
-		vipd_history_add(ck->vipd->history, VIPD_EV_CHECK,
-		    ck->conf->name, !was_known ? "unknown" : was_ok ?
-		    "passing" : "failing", ck->ok ? "passing" : "failing",
-		    ck->reason);
-	}
-	vipd_health_check_changed(ck, loop_now());
+	vipd_health_noted(ck, was_known, was_ok);
 }
 
 /* smtp_check: one probe per interval, never two at once. */
@@ -398,6 +390,20 @@ gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
 		n++;
 	}
 	return n;
+}
+
+void
+vipd_health_noted(struct vipd_check *ck, bool was_known, bool was_ok)
+{
+	if (!was_known || was_ok != ck->ok) {
+		log_info("check %s: %s (%s)", ck->conf->name,
+		    ck->ok ? "passing" : "failing", ck->reason);
+		vipd_history_add(ck->vipd->history, VIPD_EV_CHECK,
+		    ck->conf->name, !was_known ? "unknown" : was_ok ?
+		    "passing" : "failing", ck->ok ? "passing" : "failing",
+		    ck->reason);
+	}
+	vipd_health_check_changed(ck, loop_now());
 }
 
 void

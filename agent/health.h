@@ -31,6 +31,12 @@ void vipd_health_apply(struct vipd_instance *, uint64_t now);
 /* A check's verdict changed: re-gate the instances that track it. */
 void vipd_health_check_changed(struct vipd_check *, uint64_t now);
 
+/*
+ * After a new result: if the verdict moved from (was_known, was_ok), log
+ * it and keep it in the history; then re-gate as above.
+ */
+void vipd_health_noted(struct vipd_check *, bool was_known, bool was_ok);
+
 /* inst's checks and the priority they make, for vipctl status. */
 json_t *vipd_health_json(const struct vipd_instance *);
 

@@ -47,8 +47,8 @@ vipd_wall_str(const struct timespec *ts, char *buf, size_t len)
 	return buf;
 }
 
-static json_t *
-counters_json(const struct vipd_counters *c)
+json_t *
+vipd_counters_json(const struct vipd_counters *c)
 {
 	json_t *drops = json_object();
 	int r;
@@ -204,7 +204,7 @@ instance_json(const struct vipd_instance *inst)
 	json_object_set_new(o, "health", vipd_health_json(inst));
 	json_object_set_new(o, "last_transition", transition_json(&inst->last));
 	json_object_set_new(o, "transitions", transitions_json(inst));
-	json_object_set_new(o, "counters", counters_json(&inst->cnt));
+	json_object_set_new(o, "counters", vipd_counters_json(&inst->cnt));
 	return o;
 }
 

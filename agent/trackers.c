@@ -6,25 +6,9 @@
 #include <string.h>
 
 #include "agent/health.h"
-#include "agent/history.h"
 #include "agent/trackers.h"
 #include "lib/cmdline.h"
 #include "lib/cred.h"
-
-/* A tracker's state changed: log it, keep it in the history, re-gate. */
-static void
-changed(struct vipd_check *ck, bool was_known, bool was_ok)
-{
-	if (!was_known || was_ok != ck->ok) {
-		log_info("check %s: %s (%s)", ck->conf->name,
-		    ck->ok ? "passing" : "failing", ck->reason);
-		vipd_history_add(ck->vipd->history, VIPD_EV_CHECK,
-		    ck->conf->name, !was_known ? "unknown" : was_ok ?
-		    "passing" : "failing", ck->ok ? "passing" : "failing",
-		    ck->reason);
-	}
-	vipd_health_check_changed(ck, loop_now());
-}
 
 /* vrrp_script: keepalived's counter instead of verdict()'s rise/fall. */
 static void
@@ -43,7 +27,7 @@ script_cb(bool success, const char *reason, void *arg)
 	ck->known = true;
 	ck->ok = hc_script_state_ok(&ck->sstate);
 	if (!was_known || was_ok != ck->ok)
-		changed(ck, was_known, was_ok);
+		vipd_health_noted(ck, was_known, was_ok);
 }
 
 /* A script that cannot run is failing from the start, never passing. */
@@ -140,9 +124,9 @@ file_cb(int64_t value, const char *reason, void *arg)
 	ck->runs++;
 	if (was_known && old == value)
 		return;
-	if (was_known && was_ok == ck->ok)	/* else changed() says it */
+	if (was_known && was_ok == ck->ok)	/* else vipd_health_noted() says it */
 		log_info("check %s: %s", ck->conf->name, reason);
-	changed(ck, was_known, was_ok);
+	vipd_health_noted(ck, was_known, was_ok);
 }
 
 int
@@ -181,7 +165,7 @@ proc_cb(bool ok, size_t count, const char *reason, void *arg)
 		ck->failures++;
 	if (was_known && was_ok == ok)
 		return;
-	changed(ck, was_known, was_ok);
+	vipd_health_noted(ck, was_known, was_ok);
 }
 
 int
