@@ -97,6 +97,8 @@ seen_table(struct conf_parser *p, enum conf_blk b)
 	    b == CONF_BLK_SCRIPT || b == CONF_BLK_FILE ||
 	    b == CONF_BLK_PROCESS) && nc > 0)
 		return p->pcheck[nc - 1].seen;
+	if (b == CONF_BLK_SYNC)
+		return p->seen_sync;
 	return NULL;
 }
 
@@ -587,6 +589,7 @@ finish(struct conf_parser *p, const char *file)
 	conf_sys_finish_vips(p);
 	conf_checks_finish(p);
 	conf_track_finish(p);
+	conf_sync_finish(p);
 	if (p->conf->ninstances == 0 && p->nerrors == 0)
 		conf_pwarn_at(p, file, 0, "no vrrp_instance defined");
 }
@@ -622,6 +625,7 @@ conf_parser_done(struct conf_parser *p, const char *file)
 	conf_pre_free(&p->pre);
 	free(p->pinst);
 	free(p->pcheck);
+	free(p->sync_tracks);
 	if (p->nerrors > 0) {
 		conf_free(p->conf);
 		return NULL;
@@ -691,6 +695,7 @@ conf_free(struct conf *conf)
 	free(conf->static_addrs);
 	free(conf->static_routes);
 	free(conf->static_rules);
+	conf_sync_free(conf);
 	for (i = 0; i < conf->nfiles; i++)
 		free(conf->files[i]);
 	free(conf->files);

@@ -29,6 +29,7 @@
 /* Every tracked check of an instance: track_check, _script, _file, _process. */
 #define CONF_TRACKS_ALL_MAX	(4 * CONF_TRACKS_MAX)
 #define CONF_WEIGHT_MAX		253	/* |weight| of a tracked item */
+#define CONF_SYNC_MEMBERS_MAX	64	/* instances in one vrrp_sync_group */
 
 enum conf_state {
 	CONF_STATE_BACKUP = 0,
@@ -315,6 +316,39 @@ struct conf_instance {
 	size_t nrules;
 };
 
+/* A vrrp_sync_group member: its name as written, resolved at the end. */
+struct conf_sync_member {
+	char name[CONF_NAME_MAX];
+	size_t instance;		/* index into conf->instances */
+	int line;
+};
+
+/*
+ * A vrrp_sync_group: instances that change state together (keepalived's
+ * semantics, see vipd.conf(5)).  Its track_interface entries apply to
+ * every member, as keepalived's do.
+ */
+struct conf_sync_group {
+	char name[CONF_NAME_MAX];
+	const char *file;		/* owned by struct conf */
+	int line;
+	struct conf_sync_member *members;	/* 1..CONF_SYNC_MEMBERS_MAX */
+	size_t nmembers;
+	struct conf_track_if *track_ifs;
+	size_t ntrack_ifs;
+	/* Health checks (track_check) every member tracks besides its own. */
+	struct conf_track *tracks;
+	size_t ntracks;
+	/* sync_group_tracking_weight (or the deprecated global_tracking):
+	 * the members' own tracking keeps its weights. */
+	bool tracking_weight;
+	char *notify_master;		/* raw command strings, NULL = none */
+	char *notify_backup;
+	char *notify_fault;
+	char *notify_stop;
+	char *notify;			/* + "GROUP" name state 0 */
+};
+
 struct conf {
 	char router_id[CONF_NAME_MAX];	/* "" = not set */
 	uint8_t vrrp_version;		/* global default, 2 unless set */
@@ -375,6 +409,8 @@ struct conf {
 	size_t nstatic_routes;
 	struct conf_rule *static_rules;
 	size_t nstatic_rules;
+	struct conf_sync_group *sync_groups;	/* vrrp_sync_group blocks */
+	size_t nsync_groups;
 };
 
 #define CONF_RT_PRIORITY_DEFAULT	10	/* modest: below kernel threads */
@@ -461,8 +497,13 @@ void conf_vip_str(const struct conf_vip *v, char *buf, size_t len);
 /*
  * One line per instance saying which health checks it tracks and what each
  * looks at (what `vipd -t` prints), e.g.
- * "VI_1: tracks default_smtp (smtp 127.0.0.1:25, weight 0); ...".
+ * "VI_1: tracks default_smtp (smtp 127.0.0.1:25, weight 0); ...", then one
+ * per sync group ("sync group MAIL: VI_1, VI_2 move together").
  */
 void conf_print_tracks(FILE *out, const struct conf *conf);
+
+/* The sync group @instance (an index into conf->instances) belongs to. */
+const struct conf_sync_group *conf_sync_group_of(const struct conf *conf,
+    size_t instance);
 
 #endif

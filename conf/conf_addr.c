@@ -275,6 +275,14 @@ void
 conf_addr_track_if_line(struct conf_parser *p, const struct conf_stmt *st)
 {
 	struct conf_instance *in = conf_cur_inst(p);
+
+	conf_addr_track_if_into(p, st, &in->track_ifs, &in->ntrack_ifs);
+}
+
+void
+conf_addr_track_if_into(struct conf_parser *p, const struct conf_stmt *st,
+    struct conf_track_if **v, size_t *n)
+{
 	struct conf_track_if t, *nt;
 	char r[CONF_REPR_MAX];
 	bool has = false;
@@ -285,22 +293,21 @@ conf_addr_track_if_line(struct conf_parser *p, const struct conf_stmt *st)
 	if (conf_val_ifname(p, "track_interface", st->argv[0], t.name) < 0 ||
 	    conf_kw_weight_opt(p, "track_interface", st, &t.weight, &has) < 0)
 		return;
-	for (i = 0; i < in->ntrack_ifs; i++)
-		if (!strcmp(in->track_ifs[i].name, t.name)) {
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].name, t.name)) {
 			conf_perr(p, "track_interface: \"%s\" is listed twice "
 			    "(first at line %d)", CONF_REPR(r, t.name),
-			    in->track_ifs[i].line);
+			    (*v)[i].line);
 			return;
 		}
-	if (in->ntrack_ifs == CONF_TRACK_IFS_MAX) {
+	if (*n == CONF_TRACK_IFS_MAX) {
 		conf_perr(p, "track_interface: more than %d interfaces",
 		    CONF_TRACK_IFS_MAX);
 		return;
 	}
-	if ((nt = append(p, in->track_ifs, in->ntrack_ifs, &t, sizeof(t))) !=
-	    NULL) {
-		in->track_ifs = nt;
-		in->ntrack_ifs++;
+	if ((nt = append(p, *v, *n, &t, sizeof(t))) != NULL) {
+		*v = nt;
+		(*n)++;
 	}
 }
 

@@ -34,6 +34,7 @@ enum ka_action { KA_ACCEPT, KA_WARN, KA_DESIGN, KA_YET, KA_SAY };
 #define T	(1u << CONF_BLK_TOP)
 #define G	(1u << CONF_BLK_GLOBAL)
 #define I	(1u << CONF_BLK_INSTANCE)
+#define S	(1u << CONF_BLK_SYNC)
 
 struct ka_kw {
 	const char *name;
@@ -78,7 +79,6 @@ static const struct ka_kw ka_table[] = {
 	    "by netlink events, never by polling" },
 	{ "linkbeat_interfaces", T, KA_WARN, "vipd follows link state by "
 	    "netlink events, never by polling" },
-	{ "vrrp_sync_group", T, KA_YET, "sync groups" },
 	{ "track_group", T, KA_YET, "track groups" },
 	{ "static_track_group", T, KA_YET, "track groups" },
 	{ "garp_group", T, KA_YET, GARPX },
@@ -97,7 +97,7 @@ static const struct ka_kw ka_table[] = {
 	{ "smtp_server", G, KA_WARN, EMAIL },
 	{ "smtp_helo_name", G, KA_WARN, EMAIL },
 	{ "smtp_connect_timeout", G, KA_WARN, EMAIL },
-	{ "smtp_alert", G | I, KA_WARN, EMAIL },
+	{ "smtp_alert", G | I | S, KA_WARN, EMAIL },
 	{ "smtp_alert_vrrp", G, KA_WARN, EMAIL },
 	{ "smtp_alert_checker", G, KA_WARN, EMAIL },
 	{ "no_email_faults", G, KA_WARN, EMAIL },
@@ -203,7 +203,7 @@ static const struct ka_kw ka_table[] = {
 	    "checksum" },
 	{ "native_ipv6", I, KA_YET, "native_ipv6" },
 	{ "vrf", I, KA_YET, "VRFs" },
-	{ "track_bfd", I, KA_DESIGN, BFD },
+	{ "track_bfd", I | S, KA_DESIGN, BFD },
 	{ "mcast_dst_ip", I, KA_YET, "VRRP groups other than 224.0.0.18 and "
 	    "ff02::12" },
 	{ "track_src_ip", I, KA_YET, "tracking the source address" },
@@ -214,9 +214,9 @@ static const struct ka_kw ka_table[] = {
 	    "supported per instance: use vrrp_skip_check_adv_addr in "
 	    "global_defs" },
 	{ "debug", I, KA_WARN, "use vipd -D for detailed logs" },
-	{ "notify_deleted", I, KA_YET, "notify_deleted" },
+	{ "notify_deleted", I | S, KA_YET, "notify_deleted" },
 	{ "notify_master_rx_lower_pri", I, KA_YET, "notify_master_rx_lower_pri" },
-	{ "notify_priority_changes", I, KA_YET, FIFOP },
+	{ "notify_priority_changes", I | S, KA_YET, FIFOP },
 	{ "lvs_sync_daemon_interface", I, KA_DESIGN, LVS },
 	{ "down_timer_adverts", I, KA_YET, "a changed Master_Down timer" },
 	{ "garp_extra_if", I, KA_YET, GARPX },
@@ -275,7 +275,7 @@ conf_kw_unknown(struct conf_parser *p, enum conf_blk b, const char *kw)
 {
 	static const enum conf_blk blks[] = { CONF_BLK_TOP, CONF_BLK_GLOBAL,
 	    CONF_BLK_INSTANCE, CONF_BLK_AUTH, CONF_BLK_SMTP_CHECK,
-	    CONF_BLK_POSTFIX_CHECK };
+	    CONF_BLK_POSTFIX_CHECK, CONF_BLK_SYNC };
 	const struct ka_kw *ka = ka_find(b, kw);
 	char r[CONF_REPR_MAX];
 	size_t i, idx;

@@ -286,6 +286,8 @@ kw_table(enum conf_blk b)
 		return conf_kw_file;
 	case CONF_BLK_PROCESS:
 		return conf_kw_process;
+	case CONF_BLK_SYNC:
+		return conf_kw_sync;
 	default:
 		return NULL;
 	}
@@ -316,6 +318,13 @@ conf_kw_blk_name(enum conf_blk b)
 		[CONF_BLK_SADDRS] = "static_ipaddress",
 		[CONF_BLK_SROUTES] = "static_routes",
 		[CONF_BLK_SRULES] = "static_rules",
+		[CONF_BLK_SYNC] = "vrrp_sync_group",
+		[CONF_BLK_SYNC_MEMBERS] = "group",
+		[CONF_BLK_SYNC_TRACK_IF] = "track_interface",
+		[CONF_BLK_SYNC_TRACK_CHECK] = "track_check",
+		[CONF_BLK_SYNC_TRACK_SCRIPT] = "track_script",
+		[CONF_BLK_SYNC_TRACK_FILE] = "track_file",
+		[CONF_BLK_SYNC_TRACK_PROCESS] = "track_process",
 	};
 
 	return b > CONF_BLK_NONE && b < CONF_BLK_COUNT ? names[b] : "?";
@@ -348,6 +357,10 @@ conf_kw_list_line(struct conf_parser *p, enum conf_blk b,
 	/* static_* blocks are at the top level, outside any instance. */
 	struct conf_pinst *pi = b < CONF_BLK_SADDRS ? conf_cur_pinst(p) : NULL;
 
+	if (b >= CONF_BLK_SYNC_MEMBERS && b <= CONF_BLK_SYNC_TRACK_PROCESS) {
+		conf_sync_list_line(p, b, st);
+		return;
+	}
 	/* Count even bad lines: "no address" would be a second error. */
 	if (b == CONF_BLK_VIPS)
 		pi->vip_lines++;

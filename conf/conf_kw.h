@@ -26,6 +26,7 @@ enum conf_blk {
 	CONF_BLK_SCRIPT,	/* vrrp_script (conf_track.c) */
 	CONF_BLK_FILE,		/* track_file / vrrp_track_file at top level */
 	CONF_BLK_PROCESS,	/* vrrp_track_process */
+	CONF_BLK_SYNC,		/* vrrp_sync_group */
 	/* List blocks: each line is an item, not a keyword. */
 	CONF_BLK_VIPS,
 	CONF_BLK_EXCLUDED,
@@ -40,6 +41,12 @@ enum conf_blk {
 	CONF_BLK_SADDRS,	/* static_ipaddress */
 	CONF_BLK_SROUTES,	/* static_routes */
 	CONF_BLK_SRULES,	/* static_rules */
+	CONF_BLK_SYNC_MEMBERS,	/* vrrp_sync_group's "group" */
+	CONF_BLK_SYNC_TRACK_IF,	/* vrrp_sync_group's track_interface */
+	CONF_BLK_SYNC_TRACK_CHECK,	/* vrrp_sync_group's track_check */
+	CONF_BLK_SYNC_TRACK_SCRIPT,	/* and its track_script, _file, */
+	CONF_BLK_SYNC_TRACK_FILE,	/* _process (conf_track.c parses */
+	CONF_BLK_SYNC_TRACK_PROCESS,	/* the lines) */
 	CONF_BLK_COUNT
 };
 
@@ -94,6 +101,13 @@ struct conf_pinst {
 	bool drop;			/* left out after parsing (no VIP) */
 	struct conf_ptrack *xtracks;	/* track_script, _file, _process */
 	size_t nxtracks;
+};
+
+/* A vrrp_sync_group's track_check (or track_script, ...) line. */
+struct conf_psync_track {
+	struct conf_ptrack t;
+	bool check;		/* track_check; else t.type says */
+	size_t group;		/* index into conf->sync_groups */
 };
 
 /* Parse-time facts about a check block. */
@@ -152,6 +166,9 @@ struct conf_parser {
 	struct conf_pcheck *pcheck;	/* parallel to conf->checks */
 	size_t check_cap;
 	struct conf_where seen_global[CONF_SEEN_MAX];
+	struct conf_where seen_sync[CONF_SEEN_MAX];	/* the group being read */
+	struct conf_psync_track *sync_tracks;	/* every group's, by group */
+	size_t nsync_tracks;
 	/* include support, set by conf_load() only */
 	int include_depth;
 	size_t files_read;
@@ -220,8 +237,17 @@ enum {
 	CONF_PK_MAX_HOLD, CONF_PK_MAX_CORRUPT, CONF_PK_MASTER_POLL, CONF_PK_END,
 };
 
+enum {
+	CONF_GRK_GROUP, CONF_GRK_TRACK_IF, CONF_GRK_NOTIFY_MASTER,
+	CONF_GRK_NOTIFY_BACKUP, CONF_GRK_NOTIFY_FAULT, CONF_GRK_NOTIFY_STOP,
+	CONF_GRK_NOTIFY, CONF_GRK_GLOBAL_TRACKING, CONF_GRK_TRACKING_WEIGHT,
+	CONF_GRK_TRACK_CHECK, CONF_GRK_TRACK_SCRIPT, CONF_GRK_TRACK_FILE,
+	CONF_GRK_TRACK_PROCESS, CONF_GRK_END,
+};
+
 /* The keyword tables, NULL-terminated, indexed by the enums above. */
 extern const struct conf_kw conf_kw_top[];
+extern const struct conf_kw conf_kw_sync[];
 extern const struct conf_kw conf_kw_global[];
 extern const struct conf_kw conf_kw_instance[];
 extern const struct conf_kw conf_kw_auth[];
@@ -394,6 +420,9 @@ void conf_addr_vip_line(struct conf_parser *p, const struct conf_stmt *st,
 void conf_addr_peer_line(struct conf_parser *p, const struct conf_stmt *st);
 void conf_addr_track_if_line(struct conf_parser *p,
     const struct conf_stmt *st);
+/* The same, into the list @v of *@n entries (a sync group's). */
+void conf_addr_track_if_into(struct conf_parser *p,
+    const struct conf_stmt *st, struct conf_track_if **v, size_t *n);
 int conf_addr_kw_unicast_src(struct conf_parser *p,
     const struct conf_stmt *st);
 /* Family agreement of peers and source, overlaps with excluded addresses. */
@@ -465,5 +494,21 @@ void conf_track_line(struct conf_parser *p, enum conf_blk b,
     const struct conf_stmt *st);
 /* Check the blocks, then add what each instance tracks to in->tracks. */
 void conf_track_finish(struct conf_parser *p);
+/* A track_script, track_file or track_process line of a sync group (@b). */
+int conf_track_parse(struct conf_parser *p, enum conf_blk b,
+    const struct conf_stmt *st, struct conf_ptrack *t);
+/* @pt against the vrrp_script & co blocks; -1 (reported) if not found. */
+int conf_track_resolve(struct conf_parser *p, const struct conf_ptrack *pt,
+    struct conf_track *out);
+/* vrrp_sync_group (conf_sync.c) ----------------------------------------- */
+
+/* Opens a vrrp_sync_group block. */
+int conf_sync_kw_group(struct conf_parser *p, const struct conf_stmt *st);
+/* One line of its "group" or track_interface block. */
+void conf_sync_list_line(struct conf_parser *p, enum conf_blk b,
+    const struct conf_stmt *st);
+/* Members resolved to instances, checks across groups (after parsing). */
+void conf_sync_finish(struct conf_parser *p);
+void conf_sync_free(struct conf *c);
 
 #endif

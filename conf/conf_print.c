@@ -419,10 +419,24 @@ print_garp(FILE *out, const struct conf_instance *in)
 }
 
 static void
-print_tracking(FILE *out, const struct conf_instance *in)
+print_track_ifs(FILE *out, const struct conf_track_if *t, size_t n)
 {
 	size_t i;
 
+	if (n == 0)
+		return;
+	fprintf(out, "    track_interface {\n");
+	for (i = 0; i < n; i++) {
+		fprintf(out, "        ");
+		print_word(out, t[i].name);
+		fprintf(out, " weight %d\n", t[i].weight);
+	}
+	fprintf(out, "    }\n");
+}
+
+static void
+print_tracking(FILE *out, const struct conf_instance *in)
+{
 	if (in->dont_track_primary)
 		fprintf(out, "    dont_track_primary\n");
 	if (in->use_vmac) {
@@ -431,15 +445,7 @@ print_tracking(FILE *out, const struct conf_instance *in)
 		fprintf(out, "\n%s", in->vmac_xmit_base ?
 		    "    vmac_xmit_base\n" : "");
 	}
-	if (in->ntrack_ifs > 0) {
-		fprintf(out, "    track_interface {\n");
-		for (i = 0; i < in->ntrack_ifs; i++) {
-			fprintf(out, "        ");
-			print_word(out, in->track_ifs[i].name);
-			fprintf(out, " weight %d\n", in->track_ifs[i].weight);
-		}
-		fprintf(out, "    }\n");
-	}
+	print_track_ifs(out, in->track_ifs, in->ntrack_ifs);
 }
 
 /*
@@ -449,13 +455,14 @@ print_tracking(FILE *out, const struct conf_instance *in)
  */
 static void
 print_track_list(FILE *out, const struct conf *c,
-    const struct conf_instance *in, enum conf_check_type t, const char *kw)
+    const struct conf_track *trs, size_t ntrs, enum conf_check_type t,
+    const char *kw)
 {
 	const struct conf_track *tr;
 	size_t i, n = 0;
 
-	for (i = 0; i < in->ntracks; i++) {
-		tr = &in->tracks[i];
+	for (i = 0; i < ntrs; i++) {
+		tr = &trs[i];
 		if (c->checks[tr->check].type != t)
 			continue;
 		if (n++ == 0)
@@ -477,9 +484,12 @@ print_health(FILE *out, const struct conf *c, const struct conf_instance *in)
 {
 	size_t i, n = 0;
 
-	print_track_list(out, c, in, CONF_CHECK_SCRIPT, "track_script");
-	print_track_list(out, c, in, CONF_CHECK_FILE, "track_file");
-	print_track_list(out, c, in, CONF_CHECK_PROCESS, "track_process");
+	print_track_list(out, c, in->tracks, in->ntracks, CONF_CHECK_SCRIPT,
+	    "track_script");
+	print_track_list(out, c, in->tracks, in->ntracks, CONF_CHECK_FILE,
+	    "track_file");
+	print_track_list(out, c, in->tracks, in->ntracks, CONF_CHECK_PROCESS,
+	    "track_process");
 	fprintf(out, "    default_checks %s\n", onoff(in->default_checks));
 	if (in->health_strict)
 		fprintf(out, "    health_strict\n");
@@ -551,6 +561,53 @@ print_instance(FILE *out, const struct conf *c, const struct conf_instance *in)
 	fprintf(out, "}\n");
 }
 
+/* global_tracking prints as what it means, sync_group_tracking_weight. */
+static void
+print_sync(FILE *out, const struct conf *c, const struct conf_sync_group *g)
+{
+	size_t i, n;
+
+	fprintf(out, "\nvrrp_sync_group ");
+	print_word(out, g->name);
+	fprintf(out, " {\n    group {\n");
+	for (i = 0; i < g->nmembers; i++) {
+		fprintf(out, "        ");
+		print_word(out, g->members[i].name);
+		fputc('\n', out);
+	}
+	fprintf(out, "    }\n");
+	print_track_ifs(out, g->track_ifs, g->ntrack_ifs);
+	print_opt(out, "    ", "notify_master", g->notify_master);
+	print_opt(out, "    ", "notify_backup", g->notify_backup);
+	print_opt(out, "    ", "notify_fault", g->notify_fault);
+	print_opt(out, "    ", "notify_stop", g->notify_stop);
+	print_opt(out, "    ", "notify", g->notify);
+	if (g->tracking_weight)
+		fprintf(out, "    sync_group_tracking_weight\n");
+	print_track_list(out, c, g->tracks, g->ntracks, CONF_CHECK_SCRIPT,
+	    "track_script");
+	print_track_list(out, c, g->tracks, g->ntracks, CONF_CHECK_FILE,
+	    "track_file");
+	print_track_list(out, c, g->tracks, g->ntracks, CONF_CHECK_PROCESS,
+	    "track_process");
+	/* vipd's own keyword last, as in an instance. */
+	for (i = n = 0; i < g->ntracks; i++) {
+		const struct conf_check *ck = &c->checks[g->tracks[i].check];
+
+		if (ck->type != CONF_CHECK_SMTP &&
+		    ck->type != CONF_CHECK_POSTFIX)
+			continue;
+		if (n++ == 0)
+			fprintf(out, "    track_check {\n");
+		fprintf(out, "        ");
+		print_word(out, ck->name);
+		fprintf(out, " weight %d\n", g->tracks[i].weight);
+	}
+	if (n > 0)
+		fprintf(out, "    }\n");
+	fprintf(out, "}\n");
+}
+
 void
 conf_print(FILE *out, const struct conf *conf)
 {
@@ -569,6 +626,8 @@ conf_print(FILE *out, const struct conf *conf)
 		print_check(out, &conf->checks[i]);
 	for (i = 0; i < conf->ninstances; i++)
 		print_instance(out, conf, &conf->instances[i]);
+	for (i = 0; i < conf->nsync_groups; i++)
+		print_sync(out, conf, &conf->sync_groups[i]);
 }
 
 /* What one check looks at, e.g. "smtp 127.0.0.1:25, STARTTLS required". */
@@ -628,5 +687,26 @@ conf_print_tracks(FILE *out, const struct conf *conf)
 			    in->tracks[k].reverse ? " reverse" : "");
 		}
 		fputs(in->health_strict ? ", health_strict\n" : "\n", out);
+	}
+	for (i = 0; i < conf->nsync_groups; i++) {
+		const struct conf_sync_group *g = &conf->sync_groups[i];
+
+		fprintf(out, "sync group %s: ", g->name);
+		for (k = 0; k < g->nmembers; k++)
+			fprintf(out, "%s%s", k ? ", " : "", g->members[k].name);
+		fputs(" move together", out);
+		for (k = 0; k < g->ntrack_ifs; k++)
+			fprintf(out, "%s%s (weight %d)", k ? ", " : "; tracks ",
+			    g->track_ifs[k].name, g->track_ifs[k].weight);
+		for (k = 0; k < g->ntracks; k++) {
+			const struct conf_check *ck =
+			    &conf->checks[g->tracks[k].check];
+
+			fprintf(out, "%s%s (", k || g->ntrack_ifs ? ", " :
+			    "; tracks ", ck->name);
+			print_target(out, ck);
+			fprintf(out, ", weight %d)", g->tracks[k].weight);
+		}
+		fputc('\n', out);
 	}
 }

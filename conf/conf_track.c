@@ -533,6 +533,41 @@ reverse_of(const struct conf_check *ch)
 	    ch->process.reverse;
 }
 
+int
+conf_track_resolve(struct conf_parser *p, const struct conf_ptrack *pt,
+    struct conf_track *out)
+{
+	static const char *const blk[] = { [CONF_CHECK_SCRIPT] =
+	    "track_script", [CONF_CHECK_FILE] = "track_file",
+	    [CONF_CHECK_PROCESS] = "track_process" };
+	const struct conf_check *ch;
+	char r[CONF_REPR_MAX];
+	size_t idx;
+
+	if ((ch = find(p->conf, pt->type, pt->name, &idx)) == NULL) {
+		conf_perr_at(p, pt->at.file, pt->at.line, "%s: no %s named "
+		    "\"%s\"", blk[pt->type], type_kw(pt->type),
+		    CONF_REPR(r, pt->name));
+		return -1;
+	}
+	*out = (struct conf_track){ idx, pt->has_weight ? pt->weight :
+	    ch->weight, pt->at.line, pt->reverse_set ? pt->reverse :
+	    reverse_of(ch) };
+	return 0;
+}
+
+int
+conf_track_parse(struct conf_parser *p, enum conf_blk b,
+    const struct conf_stmt *st, struct conf_ptrack *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->at = (struct conf_where){ p->file, st->line };
+	t->type = b == CONF_BLK_SYNC_TRACK_SCRIPT ? CONF_CHECK_SCRIPT :
+	    b == CONF_BLK_SYNC_TRACK_FILE ? CONF_CHECK_FILE :
+	    CONF_CHECK_PROCESS;
+	return parse_line(p, conf_kw_blk_name(b), st, t);
+}
+
 /*
  * Append the instance's track_script, then track_file, then track_process
  * entries (the printer's order) to the checks it tracks.

@@ -617,6 +617,7 @@ const struct conf_kw conf_kw_top[] = {
 	BLK("static_ipaddress", CONF_BLK_SADDRS, NULL, 0, 0),
 	BLK("static_routes", CONF_BLK_SROUTES, NULL, 0, 0),
 	BLK("static_rules", CONF_BLK_SRULES, NULL, 0, 0),
+	BLK("vrrp_sync_group", CONF_BLK_SYNC, conf_sync_kw_group, 1, 1),
 	KW(NULL, NULL, 0, 0),
 };
 

@@ -443,8 +443,6 @@ static void test_err_unknown(void **state)
 		"t.conf:6: unknown keyword \"router_idd\" in global_defs\n"
 		"t.conf:7: \"priority\" is not valid in global_defs (it "
 		"belongs in vrrp_instance)\n"
-		"t.conf:12: \"vrrp_sync_group\" (sync groups) is not supported "
-		"yet by vipd\n"
 		"t.conf:17: unknown keyword \"frobnicate\" in top level\n"
 		"t.conf:21: include: not available here (the configuration was "
 		"not read from a file)\n"
