@@ -32,6 +32,7 @@ static const char *const reason_strs[VRRP_REASON_COUNT] = {
 	[VRRP_REASON_SHUTDOWN] = "shutdown",
 	[VRRP_REASON_FAULT] = "fault",
 	[VRRP_REASON_HANDOVER] = "handed over (maintenance)",
+	[VRRP_REASON_SYNC] = "sync group",
 };
 
 const char *
@@ -118,6 +119,7 @@ enter(struct vrrp_fsm *f, enum vrrp_state to, enum vrrp_reason why,
 	f->reason = why;
 	f->master_resigned = false;
 	f->handover = false;
+	f->want_master = false;
 	clear_preempt(f);
 	if (to == VRRP_STATE_MASTER) {
 		/* We are the Master: our interval is the Master's interval. */
@@ -223,7 +225,37 @@ backup_timer(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 		why = VRRP_REASON_PREEMPT;
 	else if (f->master_resigned)
 		why = VRRP_REASON_MASTER_RESIGNED;
+	if (f->cfg.sync) {
+		/* keepalived: wait for the group, re-arming the timer. */
+		f->want_master = true;
+		f->want_reason = why;
+		res->want_master = true;
+		f->deadline = now + vrrp_fsm_master_down_us(f);
+		return;
+	}
 	become_master(f, why, now, res);
+}
+
+static void
+backup_sync_master(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
+    uint64_t now, struct vrrp_fsm_result *res)
+{
+	(void)ev;
+	if (f->priority == 0)
+		return;
+	become_master(f, f->want_master ? f->want_reason : VRRP_REASON_SYNC,
+	    now, res);
+}
+
+static void
+master_sync_backup(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
+    uint64_t now, struct vrrp_fsm_result *res)
+{
+	(void)ev;
+	res->actions |= leave_master_actions(f, true);
+	enter(f, VRRP_STATE_BACKUP, VRRP_REASON_SYNC, res);
+	f->master_adver_int_us = f->adver_int_us;
+	f->deadline = now + vrrp_fsm_master_down_us(f);
 }
 
 /* An advert that (re)confirms the Master: learn, reset Master_Down_Timer. */
@@ -234,6 +266,7 @@ backup_accept(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 	set_master(f, ev->src, ev->priority);
 	learn_interval(f, ev);
 	f->master_resigned = false;
+	f->want_master = false;
 	f->deadline = now + vrrp_fsm_master_down_us(f);
 }
 
@@ -291,6 +324,8 @@ backup_priority(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 {
 	(void)res;
 	f->priority = clamp_priority(f, ev->priority);
+	if (f->priority == 0)
+		f->want_master = false;	/* not eligible any more */
 	/*
 	 * Either flag means Preempt_Mode is on and master_priority is that of
 	 * a live Master whose adverts we have been discarding.
@@ -300,6 +335,7 @@ backup_priority(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 	if (f->master_priority >= f->priority) {
 		/* The Master wins again; discarded adverts did not re-arm. */
 		clear_preempt(f);
+		f->want_master = false;
 		f->deadline = now + vrrp_fsm_master_down_us(f);
 	}
 }
@@ -446,7 +482,7 @@ idle_handover(struct vrrp_fsm *f, const struct vrrp_fsm_event *ev,
 /* ---- Dispatch ---- */
 
 #define N_STATES	(VRRP_STATE_FAULT + 1)
-#define N_EVENTS	(VRRP_EV_HANDOVER + 1)
+#define N_EVENTS	(VRRP_EV_SYNC_BACKUP + 1)
 
 /* NULL: the event is ignored in that state. */
 static void (*const handlers[N_STATES][N_EVENTS])(struct vrrp_fsm *,
@@ -464,6 +500,7 @@ static void (*const handlers[N_STATES][N_EVENTS])(struct vrrp_fsm *,
 		[VRRP_EV_FAULT] = on_fault,
 		[VRRP_EV_PRIORITY] = backup_priority,
 		[VRRP_EV_HANDOVER] = idle_handover,
+		[VRRP_EV_SYNC_MASTER] = backup_sync_master,
 	},
 	[VRRP_STATE_MASTER] = {
 		[VRRP_EV_SHUTDOWN] = on_shutdown,
@@ -472,6 +509,7 @@ static void (*const handlers[N_STATES][N_EVENTS])(struct vrrp_fsm *,
 		[VRRP_EV_FAULT] = on_fault,
 		[VRRP_EV_PRIORITY] = master_priority,
 		[VRRP_EV_HANDOVER] = master_handover,
+		[VRRP_EV_SYNC_BACKUP] = master_sync_backup,
 	},
 	[VRRP_STATE_FAULT] = {
 		[VRRP_EV_STARTUP] = on_startup,

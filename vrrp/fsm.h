@@ -52,6 +52,12 @@ struct vrrp_fsm_config {
 	 * priority sends one last advert, so that the new Master re-announces
 	 * the addresses (heals ARP caches after a split). */
 	bool higher_prio_send_advert;
+	/* Member of a sync group (keepalived's vrrp_sync_group): when
+	 * Master_Down_Timer expires it does not take over but asks, with
+	 * res.want_master, and re-arms the timer; the caller lets it (and
+	 * the group) take over with VRRP_EV_SYNC_MASTER once every member
+	 * wants to, so that a group never ends up split across routers. */
+	bool sync;
 };
 
 enum vrrp_fsm_event_type {
@@ -73,6 +79,14 @@ enum vrrp_fsm_event_type {
 	 * election until the caller restores it with VRRP_EV_PRIORITY.
 	 */
 	VRRP_EV_HANDOVER,
+	/*
+	 * Sync groups (cfg.sync). SYNC_MASTER: BACKUP becomes MASTER now, as
+	 * on Master_Down_Timer, unless its priority is 0. SYNC_BACKUP: MASTER
+	 * resigns (priority-0 advert, VIPs dropped) and goes BACKUP, because
+	 * another member of its group lost mastership.
+	 */
+	VRRP_EV_SYNC_MASTER,
+	VRRP_EV_SYNC_BACKUP,
 };
 
 struct vrrp_fsm_event {
@@ -113,6 +127,7 @@ enum vrrp_reason {
 	VRRP_REASON_SHUTDOWN,		/* -> INIT */
 	VRRP_REASON_FAULT,		/* -> FAULT */
 	VRRP_REASON_HANDOVER,		/* MASTER -> BACKUP: planned handover done */
+	VRRP_REASON_SYNC,		/* its sync group moved (SYNC_* events) */
 	VRRP_REASON_COUNT
 };
 
@@ -140,6 +155,9 @@ struct vrrp_fsm {
 	bool handover;			/* MASTER handing over (VRRP_EV_HANDOVER) */
 	uint8_t handover_prio;		/* priority to go back to if it fails */
 	bool master_resigned;		/* priority 0 heard */
+	/* cfg.sync: Master_Down_Timer expired, waiting for the group. */
+	bool want_master;
+	enum vrrp_reason want_reason;	/* the takeover's, when allowed */
 };
 
 struct vrrp_fsm_result {
@@ -153,6 +171,8 @@ struct vrrp_fsm_result {
 	bool prio0_ignored;
 	/* MASTER: a lower-priority router advertised as Master. */
 	bool lower_master;
+	/* cfg.sync BACKUP: the timer expired; fsm->want_master is set. */
+	bool want_master;
 };
 
 /* Set up in INIT with no deadline and the configured priority. */
