@@ -16,6 +16,24 @@ selected(const struct vipd_instance *inst, const char *name)
 	return name[0] == '\0' || strcmp(inst->conf->name, name) == 0;
 }
 
+/*
+ * A member of a sync group cannot hand over alone (the peer's group takes
+ * over only as a whole), so maintenance of one member is maintenance of
+ * its group.
+ */
+static bool
+maint_selected(const struct vipd_instance *inst, const char *name)
+{
+	size_t k;
+
+	if (selected(inst, name))
+		return true;
+	for (k = 0; inst->sync != NULL && k < inst->sync->n; k++)
+		if (selected(inst->sync->members[k], name))
+			return true;
+	return false;
+}
+
 static bool
 exists(const struct vipd *v, const char *name, char *err, size_t errlen)
 {
@@ -58,7 +76,7 @@ owner_refuses(const struct vipd *v, const char *name, char *err,
 	for (i = 0; i < v->ninsts; i++) {
 		const struct vipd_instance *inst = v->insts[i];
 
-		if (!selected(inst, name) || inst->conf->priority != 255)
+		if (!maint_selected(inst, name) || inst->conf->priority != 255)
 			continue;
 		snprintf(err, errlen, "%s has priority 255 (address owner): "
 		    "it always wins the election, so it cannot hand over; "
@@ -86,7 +104,7 @@ vipd_ctl_maintenance(struct vipd *v, const char *name, bool on, char *err,
 		struct vipd_instance *inst = v->insts[i];
 		const char *what;
 
-		if (!selected(inst, name))
+		if (!maint_selected(inst, name))
 			continue;
 		if (on == inst->maintenance)
 			what = on ? "already in maintenance" :

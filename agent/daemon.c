@@ -13,6 +13,7 @@
 #include "ctl/ctl_proto.h"
 #include "agent/daemon.h"
 #include "agent/dump.h"
+#include "agent/privs.h"
 #include "agent/reload.h"
 #include "agent/retired.h"
 #include "agent/sdnotify.h"
@@ -29,6 +30,7 @@
 #include "agent/instance.h"
 #include "agent/status.h"
 #include "agent/vips.h"
+#include "agent/sync.h"
 #include "netlink/nl.h"
 
 static void
@@ -253,6 +255,11 @@ setup_ifaces(struct vipd *v)
 			if (vipd_iface_get(v, c->track_ifs[k].name) == NULL)
 				return -1;
 	}
+	for (i = 0; i < v->conf->nsync_groups; i++)
+		for (k = 0; k < v->conf->sync_groups[i].ntrack_ifs; k++)
+			if (vipd_iface_get(v, v->conf->sync_groups[i].
+			    track_ifs[k].name) == NULL)
+				return -1;
 	vipd_vmac_setup(v);
 	for (i = 0; i < v->nifaces; i++) {
 		vipd_iface_refresh(v, &v->ifaces[i]);
@@ -285,21 +292,6 @@ dump_dir_of(const char *sockpath, char *dir, size_t len)
 		snprintf(dir, len, "%.*s", (int)(slash - sockpath), sockpath);
 }
 
-static bool
-has_scripts(const struct conf *c)
-{
-	const struct conf_instance *in;
-	size_t i;
-
-	for (i = 0; i < c->ninstances; i++) {
-		in = &c->instances[i];
-		if (in->notify_master != NULL || in->notify_backup != NULL ||
-		    in->notify_fault != NULL || in->notify_stop != NULL ||
-		    in->notify != NULL)
-			return true;
-	}
-	return false;
-}
 
 /*
  * script_user, or keepalived's default: keepalived_script, else root.
@@ -316,7 +308,8 @@ setup_script_user(struct vipd *v)
 	bool fail = false;
 	size_t i;
 
-	if (!has_scripts(v->conf) && v->conf->script_user[0] == '\0')
+	if (!vipd_privs_has_scripts(v->conf) &&
+	    v->conf->script_user[0] == '\0')
 		return 0;	/* an explicit user must still exist, as -t says */
 	if (cred_resolve(v->conf->script_user, v->conf->script_group,
 	    v->conf->enable_script_security, &cred, err, sizeof(err)) < 0)
@@ -324,6 +317,10 @@ setup_script_user(struct vipd *v)
 	for (i = 0; i < v->ninsts && !fail; i++)
 		if (v->insts[i]->notify != NULL &&
 		    notify_set_cred(v->insts[i]->notify, &cred) < 0)
+			fail = true;
+	for (i = 0; i < v->nsyncs && !fail; i++)
+		if (v->syncs[i].notify != NULL &&
+		    notify_set_cred(v->syncs[i].notify, &cred) < 0)
 			fail = true;
 	cred_free(&cred);
 	if (fail) {
@@ -421,7 +418,8 @@ vipd_setup(struct vipd *v, struct conf *conf, const char *sockpath)
 	v->fifo = vipd_fifo_open(conf, v->loop);
 	/* The scripts' user is set on each instance's own queue. */
 	if (setup_instances(v) < 0 || setup_routes(v) < 0 ||
-	    setup_script_user(v) < 0 || vipd_health_start(v) < 0)
+	    vipd_sync_init(v) < 0 || setup_script_user(v) < 0 ||
+	    vipd_health_start(v) < 0)
 		return -1;
 	ops.loop = v->loop;
 	v->ctl = ctl_server_open_group(sockpath, &ops, &handler,
@@ -487,6 +485,7 @@ vipd_teardown(struct vipd *v)
 	vipd_routes_down(v, v->statics);
 	vipd_routes_free(v->statics);
 	v->statics = NULL;
+	vipd_sync_stop(v);
 	drain_notify(v);
 	vipd_sd_stop(v);
 	vipd_fifo_close(v->fifo);
@@ -497,6 +496,7 @@ vipd_teardown(struct vipd *v)
 	vipd_metrics_http_close(v->metrics);
 	for (i = 0; i < v->nifaces; i++)
 		vipd_iface_close(v, &v->ifaces[i]);
+	vipd_sync_free(v);
 	if (v->insts != NULL)
 		for (i = 0; i < v->conf->ninstances; i++)
 			free(v->insts[i]);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "agent/health.h"
+#include "agent/sync.h"
 #include "agent/history.h"
 #include "agent/iface.h"
 #include "agent/instance.h"
@@ -306,6 +307,10 @@ vipd_check_tracked(const struct conf *conf, size_t idx)
 		for (k = 0; k < conf->instances[i].ntracks; k++)
 			if (conf->instances[i].tracks[k].check == idx)
 				return true;
+	for (i = 0; i < conf->nsync_groups; i++)
+		for (k = 0; k < conf->sync_groups[i].ntracks; k++)
+			if (conf->sync_groups[i].tracks[k].check == idx)
+				return true;
 	return false;
 }
 
@@ -340,6 +345,65 @@ vipd_health_stop(struct vipd *v)
 
 /* Gating: from the checks to each instance's state machine. */
 
+/* One tracked check or tracker, as the gate sees it. */
+static void
+track_input(const struct vipd *v, const struct conf_track *t,
+    struct hc_gate_check *g)
+{
+	const struct vipd_check *ck = v->checks[t->check];
+
+	memset(g, 0, sizeof(*g));
+	g->name = ck->conf->name;
+	g->known = ck->known;
+	g->ok = ck->ok;
+	g->weight = t->weight;
+	g->reason = ck->reason;
+	g->tracker = ck->conf->type != CONF_CHECK_SMTP &&
+	    ck->conf->type != CONF_CHECK_POSTFIX;
+	g->reverse = t->reverse;
+	if (ck->conf->type == CONF_CHECK_FILE && ck->known) {
+		bool fault;
+
+		g->ok = ck->fvalue == 0;
+		if (g->weight != 0) {
+			g->has_value = true;
+			g->value = hc_trackfile_effect(ck->fvalue, g->weight,
+			    g->reverse, &fault);
+		}
+	}
+}
+
+/* A sync group's tracking (and weighted track_interface) for each member. */
+static size_t
+sync_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
+    size_t max)
+{
+	const struct conf_sync_group *sg;
+	size_t k, n = 0;
+
+	if (inst->sync == NULL)
+		return 0;
+	sg = inst->sync->conf;
+	for (k = 0; k < sg->ntracks && n < max; k++, n++)
+		track_input(inst->vipd, &sg->tracks[k], &g[n]);
+	for (k = 0; k < sg->ntrack_ifs && n < max; k++) {
+		const struct vipd_iface *ifp;
+
+		if (sg->track_ifs[k].weight == 0)
+			continue;
+		ifp = vipd_iface_find(inst->vipd, sg->track_ifs[k].name);
+		memset(&g[n], 0, sizeof(g[n]));
+		g[n].name = sg->track_ifs[k].name;
+		g[n].known = true;
+		g[n].ok = ifp != NULL && ifp->up;
+		g[n].weight = sg->track_ifs[k].weight;
+		g[n].reason = g[n].ok ? "interface up (sync group)" :
+		    "interface down (sync group)";
+		n++;
+	}
+	return n;
+}
+
 static size_t
 gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
     size_t max)
@@ -347,32 +411,8 @@ gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
 	const struct conf_instance *c = inst->conf;
 	size_t k, n = 0;
 
-	for (k = 0; k < c->ntracks && n < max; k++, n++) {
-		const struct vipd_check *ck =
-		    inst->vipd->checks[c->tracks[k].check];
-
-		memset(&g[n], 0, sizeof(g[n]));
-		g[n].name = ck->conf->name;
-		g[n].known = ck->known;
-		g[n].ok = ck->ok;
-		g[n].weight = c->tracks[k].weight;
-		g[n].reason = ck->reason;
-		g[n].tracker = ck->conf->type != CONF_CHECK_SMTP &&
-		    ck->conf->type != CONF_CHECK_POSTFIX;
-		g[n].reverse = c->tracks[k].reverse;
-		g[n].has_value = false;
-		g[n].value = 0;
-		if (ck->conf->type == CONF_CHECK_FILE && ck->known) {
-			bool fault;
-
-			g[n].ok = ck->fvalue == 0;
-			if (g[n].weight != 0) {
-				g[n].has_value = true;
-				g[n].value = hc_trackfile_effect(ck->fvalue,
-				    g[n].weight, g[n].reverse, &fault);
-			}
-		}
-	}
+	for (k = 0; k < c->ntracks && n < max; k++, n++)
+		track_input(inst->vipd, &c->tracks[k], &g[n]);
 	/* Weighted track_interface entries count like checks; weight 0 ones
 	 * make a FAULT instead (see fault_cause). */
 	for (k = 0; k < c->ntrack_ifs && n < max; k++) {
@@ -389,7 +429,7 @@ gate_inputs(const struct vipd_instance *inst, struct hc_gate_check *g,
 		g[n].reason = g[n].ok ? "interface up" : "interface down";
 		n++;
 	}
-	return n;
+	return n + sync_inputs(inst, g + n, max - n);
 }
 
 void
@@ -414,12 +454,15 @@ vipd_health_check_changed(struct vipd_check *ck, uint64_t now)
 
 	for (i = 0; i < v->ninsts; i++) {
 		const struct conf_instance *c = v->insts[i]->conf;
+		const struct vipd_sync *sg = v->insts[i]->sync;
+		bool hit = false;
 
-		for (k = 0; k < c->ntracks; k++)
-			if (v->checks[c->tracks[k].check] == ck) {
-				vipd_health_apply(v->insts[i], now);
-				break;
-			}
+		for (k = 0; k < c->ntracks && !hit; k++)
+			hit = v->checks[c->tracks[k].check] == ck;
+		for (k = 0; sg != NULL && k < sg->conf->ntracks && !hit; k++)
+			hit = v->checks[sg->conf->tracks[k].check] == ck;
+		if (hit)
+			vipd_health_apply(v->insts[i], now);
 	}
 }
 
@@ -436,7 +479,7 @@ set_priority(struct vipd_instance *inst, uint8_t prio, const char *why,
 void
 vipd_health_apply(struct vipd_instance *inst, uint64_t now)
 {
-	struct hc_gate_check g[CONF_TRACKS_ALL_MAX + CONF_TRACK_IFS_MAX];
+	struct hc_gate_check g[2 * (CONF_TRACKS_ALL_MAX + CONF_TRACK_IFS_MAX)];
 	struct hc_gate_result r;
 	struct vrrp_fsm *f = &inst->fsm;
 	size_t n = gate_inputs(inst, g, sizeof(g) / sizeof(g[0]));
@@ -574,6 +617,17 @@ check_json(const struct vipd_check *ck, int weight)
 	return o;
 }
 
+static void
+track_json(json_t *checks, const struct vipd_check *ck,
+    const struct conf_track *t)
+{
+	json_t *o = check_json(ck, t->weight);
+
+	if (o != NULL && t->reverse)
+		json_object_set_new(o, "reverse", json_true());
+	json_array_append_new(checks, o);
+}
+
 json_t *
 vipd_health_json(const struct vipd_instance *inst)
 {
@@ -581,14 +635,12 @@ vipd_health_json(const struct vipd_instance *inst)
 	json_t *checks = json_array();
 	size_t k;
 
-	for (k = 0; k < c->ntracks; k++) {
-		json_t *o = check_json(inst->vipd->checks[c->tracks[k].check],
-		    c->tracks[k].weight);
-
-		if (o != NULL && c->tracks[k].reverse)
-			json_object_set_new(o, "reverse", json_true());
-		json_array_append_new(checks, o);
-	}
+	for (k = 0; k < c->ntracks; k++)
+		track_json(checks, inst->vipd->checks[c->tracks[k].check],
+		    &c->tracks[k]);
+	for (k = 0; inst->sync != NULL && k < inst->sync->conf->ntracks; k++)
+		track_json(checks, inst->vipd->checks[inst->sync->conf->
+		    tracks[k].check], &inst->sync->conf->tracks[k]);
 	return json_pack("{s:b,s:b,s:b,s:s?,s:o}",
 	    "ready", inst->health_ready, "maintenance", inst->maintenance,
 	    "strict", c->health_strict,
@@ -599,7 +651,7 @@ vipd_health_json(const struct vipd_instance *inst)
 json_t *
 vipd_health_explain(const struct vipd_instance *inst)
 {
-	struct hc_gate_check g[CONF_TRACKS_ALL_MAX + CONF_TRACK_IFS_MAX];
+	struct hc_gate_check g[2 * (CONF_TRACKS_ALL_MAX + CONF_TRACK_IFS_MAX)];
 	char text[4096], state[512], mbuf[96];
 	const struct vrrp_fsm *f = &inst->fsm;
 	size_t n = gate_inputs(inst, g, sizeof(g) / sizeof(g[0]));
@@ -622,7 +674,8 @@ vipd_health_explain(const struct vipd_instance *inst)
 	    inst->fault_reason[0] ? ": " : "", inst->fault_reason,
 	    inst->last.valid ? inst->last.reason : "none", mbuf,
 	    inst->conf->nopreempt ? "off" : "on");
-	return json_pack("{s:s,s:s,s:i,s:s,s:s}", "name", inst->conf->name,
+	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:o*}", "name", inst->conf->name,
 	    "state", vrrp_state_name(f->state), "effective_priority",
-	    f->priority, "priority", text, "summary", state);
+	    f->priority, "priority", text, "summary", state, "sync",
+	    vipd_sync_explain(inst));
 }

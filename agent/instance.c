@@ -15,6 +15,7 @@
 #include "agent/instance.h"
 #include "agent/notify.h"
 #include "agent/routes.h"
+#include "agent/sync.h"
 #include "agent/vips.h"
 #include "netlink/nl.h"
 #include "vrrp/sock.h"
@@ -379,6 +380,7 @@ apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 	if (res->changed)
 		record_transition(inst, res);
 	loop_timer_set(l, &inst->timer, inst->fsm.deadline);
+	vipd_sync_member_moved(inst, res, now);
 }
 
 /* Lifecycle. */
@@ -424,7 +426,7 @@ vipd_instance_init(struct vipd *v, struct vipd_instance *inst,
 	inst->collision_rl.burst = 1;
 	inst->rival_rl.interval_us = SEC / 10;
 	inst->rival_rl.burst = 10;
-	inst->health_ready = c->ntracks == 0;
+	inst->health_ready = c->ntracks == 0;	/* and see vipd_sync_init */
 	loop_timer_init(&inst->timer, timer_cb, inst);
 	loop_timer_init(&inst->garp_timer, garp_cb, inst);
 	loop_timer_init(&inst->garp_refresh_timer, garp_refresh_cb, inst);
@@ -501,9 +503,8 @@ unicast_src_present(const struct vipd_instance *inst)
 	return present;
 }
 
-/* Why the instance cannot run now, or NULL if it can. */
-static const char *
-fault_cause(struct vipd_instance *inst, char *buf, size_t len)
+const char *
+vipd_instance_fault_own(struct vipd_instance *inst, char *buf, size_t len)
 {
 	const struct conf_instance *c = inst->conf;
 	const struct vipd_iface *ifp = inst->iface;
@@ -548,6 +549,15 @@ fault_cause(struct vipd_instance *inst, char *buf, size_t len)
 		return NULL;
 	}
 	return buf;
+}
+
+/* Why the instance cannot run now (its own or its sync group's), or NULL. */
+static const char *
+fault_cause(struct vipd_instance *inst, char *buf, size_t len)
+{
+	const char *own = vipd_instance_fault_own(inst, buf, len);
+
+	return own != NULL ? own : vipd_sync_fault_cause(inst, buf, len);
 }
 
 void
@@ -598,6 +608,7 @@ vipd_instance_shutdown(struct vipd_instance *inst, uint64_t now)
 	if (inst->vips_installed)
 		vipd_vips_del(inst);
 	vipd_instance_free(inst);
+	inst->sync = NULL;	/* its group may go before it (reload) */
 }
 
 void

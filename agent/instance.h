@@ -26,6 +26,13 @@ void vipd_instance_rx(struct vipd_instance *, const struct vrrp_adv *,
 void vipd_instance_drop(struct vipd_instance *, int reason,
     const struct vrrp_ipinfo *, uint64_t now);
 
+/*
+ * Why inst cannot run now by itself (interface, address, socket, tracked
+ * interface of weight 0), written into buf; NULL if it can.
+ */
+const char *vipd_instance_fault_own(struct vipd_instance *, char *buf,
+    size_t len);
+
 /* The interface's link (or its primary address) came or went. */
 void vipd_instance_link(struct vipd_instance *, uint64_t now);
 

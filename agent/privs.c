@@ -69,6 +69,13 @@ vipd_privs_has_scripts(const struct conf *c)
 			    CONF_CHECK_SCRIPT)
 				return true;
 	}
+	for (i = 0; i < c->nsync_groups; i++) {
+		const struct conf_sync_group *g = &c->sync_groups[i];
+
+		if (g->notify_master || g->notify_backup || g->notify_fault ||
+		    g->notify_stop || g->notify)
+			return true;
+	}
 	return false;
 }
 

@@ -15,6 +15,7 @@
 #include "agent/routes.h"
 #include "agent/retired.h"
 #include "agent/status.h"
+#include "agent/sync.h"
 #include "agent/vips.h"
 #include "agent/vmac.h"
 #include "conf/conf_diff.h"
@@ -419,6 +420,11 @@ needs_ifaces(struct vipd *v, const struct conf *c)
 			if (vipd_iface_find(v, in->track_ifs[k].name) == NULL)
 				return true;
 	}
+	for (i = 0; i < c->nsync_groups; i++)
+		for (k = 0; k < c->sync_groups[i].ntrack_ifs; k++)
+			if (vipd_iface_find(v, c->sync_groups[i].track_ifs[k].
+			    name) == NULL)
+				return true;
 	return false;
 }
 
@@ -448,6 +454,9 @@ grow_ifaces(struct vipd *v, const struct conf *c)
 		for (k = 0; k < in->ntrack_ifs; k++)
 			vipd_iface_get(v, in->track_ifs[k].name);
 	}
+	for (i = 0; i < c->nsync_groups; i++)
+		for (k = 0; k < c->sync_groups[i].ntrack_ifs; k++)
+			vipd_iface_get(v, c->sync_groups[i].track_ifs[k].name);
 	for (i = n0; i < v->nifaces; i++)
 		vipd_iface_refresh(v, &v->ifaces[i]);
 }
@@ -541,6 +550,9 @@ commit(struct vipd *v, struct plan *p)
 		if (v->insts[i]->notify != NULL &&
 		    notify_set_cred(v->insts[i]->notify, &p->cred) < 0)
 			log_warn("reload: script_user");
+	if (vipd_sync_reload(v, &p->cred, now) < 0)
+		report_add(p, "errors", "sync groups cannot be set up (see the "
+		    "log)");
 	for (i = 0; i < v->ninsts; i++)
 		if (p->is_new[i])
 			vipd_instance_start(v->insts[i], now);

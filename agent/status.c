@@ -11,6 +11,7 @@
 #include "agent/vips.h"
 #include "agent/routes.h"
 #include "agent/status.h"
+#include "agent/sync.h"
 
 static const char *const drop_names[VIPD_DROP__MAX - VRRP_PKT_ERR__MAX] = {
 	[VIPD_DROP_VERSION - VRRP_PKT_ERR__MAX] = "version_mismatch",
@@ -202,6 +203,10 @@ instance_json(const struct vipd_instance *inst)
 	    collision_json(&inst->collision));
 	json_object_set_new(o, "notify", notify_json(inst));
 	json_object_set_new(o, "health", vipd_health_json(inst));
+	json_object_set_new(o, "sync_group", inst->sync != NULL ?
+	    json_string(inst->sync->conf->name) : json_null());
+	json_object_set_new(o, "wants_master", json_boolean(
+	    inst->fsm.want_master));
 	json_object_set_new(o, "last_transition", transition_json(&inst->last));
 	json_object_set_new(o, "transitions", transitions_json(inst));
 	json_object_set_new(o, "counters", vipd_counters_json(&inst->cnt));
@@ -280,6 +285,7 @@ vipd_status_json(const struct vipd *v)
 		    "reloads", (json_int_t)v->reloads,
 		    "reloads_refused", (json_int_t)v->reloads_failed));
 		json_object_set_new(o, "static", vipd_routes_json(v->statics));
+		json_object_set_new(o, "sync_groups", vipd_sync_json(v));
 	}
 	return o;
 }

@@ -75,6 +75,7 @@ struct vipd_transition {
 };
 
 struct vipd;
+struct vipd_sync;
 
 /* A running health check (one per conf->checks entry that is tracked). */
 struct vipd_check {
@@ -190,6 +191,23 @@ struct vipd_instance {
 	struct loop_timer release_timer;	/* VIPs kept briefly after yielding */
 	struct loop_timer announce_timer;	/* paced GARP/NA rounds */
 	unsigned announce_left;		/* rounds still to send */
+	struct vipd_sync *sync;		/* its vrrp_sync_group, or NULL */
+};
+
+/* A vrrp_sync_group at run time (agent/sync.c). */
+struct vipd_sync {
+	struct vipd *vipd;
+	const struct conf_sync_group *conf;
+	struct vipd_instance **members;	/* parallel to conf->members */
+	size_t n;
+	enum vrrp_state state;		/* as last reported (notify) */
+	struct vipd_transition last;
+	bool busy;			/* moving its members */
+	size_t *queue;			/* members whose moves wait */
+	enum vrrp_state *queue_from;
+	size_t nqueue;
+	char **notify_argv[5];		/* as vipd_instance's */
+	struct notify *notify;
 };
 
 struct vipd_routes;
@@ -207,6 +225,8 @@ struct vipd {
 					 * probes and scripts keep pointers
 					 * across a reload */
 	size_t ninsts;
+	struct vipd_sync *syncs;	/* parallel to conf->sync_groups */
+	size_t nsyncs;
 	struct vipd_check **checks;	/* parallel to conf->checks */
 	size_t nchecks;
 	struct vipd_fifo *fifo;		/* notify_fifo & co, or NULL */
