@@ -175,6 +175,41 @@ print_notes(const json_t *inst, FILE *out)
 		fprintf(out, "  warning: misconfigured peer %s\n",
 		    scalar(v, buf, sizeof(buf)));
 	print_collision(json_object_get(inst, "vrid_collision"), out);
+	v = json_object_get(inst, "sync_group");
+	if (json_is_string(v))
+		fprintf(out, "  sync group: %s%s\n", scalar(v, buf, sizeof(buf)),
+		    json_is_true(json_object_get(inst, "wants_master")) ?
+		    " (wants MASTER, waiting for the other members)" : "");
+}
+
+/* "sync group MAIL: MASTER (VI_PUB MASTER, VI_INT MASTER)", last move. */
+static void
+print_groups(const json_t *groups, FILE *out)
+{
+	char name[CELL_MAX], st[CELL_MAX], mn[CELL_MAX], ms[CELL_MAX];
+	char from[CELL_MAX], to[CELL_MAX], why[CELL_MAX], at[CELL_MAX];
+	const json_t *g, *m, *last;
+	size_t i, k;
+
+	json_array_foreach(groups, i, g) {
+		fprintf(out, "sync group %s: %s (",
+		    field(g, "name", name, sizeof(name)),
+		    field(g, "state", st, sizeof(st)));
+		json_array_foreach(json_object_get(g, "members"), k, m)
+			fprintf(out, "%s%s %s%s", k ? ", " : "",
+			    field(m, "name", mn, sizeof(mn)),
+			    field(m, "state", ms, sizeof(ms)),
+			    json_is_true(json_object_get(m, "wants_master")) ?
+			    " wants MASTER" : "");
+		fprintf(out, ")\n");
+		last = json_object_get(g, "last_transition");
+		if (json_is_object(last))
+			fprintf(out, "  last: %s -> %s at %s (%s)\n",
+			    field(last, "from", from, sizeof(from)),
+			    field(last, "to", to, sizeof(to)),
+			    field(last, "at", at, sizeof(at)),
+			    field(last, "reason", why, sizeof(why)));
+	}
 }
 
 /* One line per tracked check: verdict, reason and what it measured. */
@@ -420,6 +455,7 @@ vipctl_print_status(const json_t *status, FILE *out)
 		return;
 	}
 	print_table(insts, out);
+	print_groups(json_object_get(status, "sync_groups"), out);
 }
 
 int
@@ -458,6 +494,9 @@ vipctl_print_explain(const json_t *result, FILE *out)
 		}
 		fprintf(out, "  %s\n", field(inst, "summary", buf,
 		    sizeof(buf)));
+		if (json_is_string(json_object_get(inst, "sync")))
+			fprintf(out, "  %s\n", field(inst, "sync", buf,
+			    sizeof(buf)));
 	}
 }
 
