@@ -182,7 +182,7 @@ test_errors(void **state)
 	    "        VI_PUB\n"
 	    "    }\n"
 	    "    priority 5\n"			/* 24 */
-	    "    notify_backup relay-down\n"
+	    "    notify_backup bin/relay-down\n"
 	    "    notify_stop\n"
 	    "    track_bfd {\n    }\n"
 	    "}\n"				/* 29 */
@@ -195,10 +195,11 @@ test_errors(void **state)
 	    "t.conf:22: group: \"VI_PUB\" is listed twice (first at line 21)\n"
 	    "t.conf:24: \"priority\" is not valid in vrrp_sync_group (it "
 	    "belongs in vrrp_instance)\n"
-	    "t.conf:25: notify_backup: \"relay-down\" does not start with an "
-	    "absolute path\n"
+	    "t.conf:25: notify_backup: \"bin/relay-down\" is a relative path "
+	    "(give an absolute one, or a bare name to look up on PATH)\n"
 	    "t.conf:26: notify_stop: missing argument\n"
-	    "t.conf:27: \"track_bfd\" (BFD) is not supported by vipd\n"
+	    "t.conf:27: \"track_bfd\" is refused by design: BFD; vipd's health "
+	    "sources are its Postfix checks\n"
 	    "t.conf:35: vrrp_sync_group G: duplicate name (first at "
 	    "t.conf:19)\n"
 	    "t.conf:21: vrrp_sync_group G: no vrrp_instance named \"VI_X\"\n"
