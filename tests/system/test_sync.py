@@ -212,6 +212,31 @@ def test_sync_group_check_fails(make_lab):
     assert wait_group(lab, "h1", "h2", 8), (lab.states(), where(lab))
 
 
+@pytest.mark.skipif(not has_vipctl(), reason="vipd status")
+def test_sync_group_track_file(make_lab):
+    """keepalived's maintenance file, tracked by the group (weight 0): a
+    non-zero number in it puts both members in FAULT."""
+    lab = make_lab(["h1", "h2"])
+    add_eth1(lab)
+    files = {}
+    for h, prio in (("h1", 150), ("h2", 100)):
+        files[h] = os.path.join(lab.hosts[h].dir, "maintenance")
+        with open(files[h], "w") as f:
+            f.write("0\n")
+        top = "vrrp_track_file maint {\n    file %s\n}\n" % files[h]
+        extra = "    track_file {\n        maint weight 0\n    }\n"
+        lab.start_vipd(h, top + group_conf(h, prio, group_extra=extra))
+    assert wait_group(lab, "h1", "h2", 10), (lab.states(), where(lab))
+    with open(files["h1"], "w") as f:
+        f.write("1\n")
+    assert wait_for(lambda: both(lab, "h1", "FAULT") and both(lab, "h2", "MASTER")
+                    and where(lab) == {"mx": ["h2"], "relay": ["h2"]}, 5), \
+        (lab.states(), where(lab))
+    with open(files["h1"], "w") as f:
+        f.write("0\n")
+    assert wait_group(lab, "h1", "h2", 8), (lab.states(), where(lab))
+
+
 @pytest.mark.skipif(not has_vipctl(), reason="vipd reload")
 def test_sync_group_added_by_reload(make_lab):
     """A reload that puts two running instances in a group: nothing moves,

@@ -153,6 +153,46 @@ test_track_check(void **state)
 	    "\"nope\"\n"));
 }
 
+/* keepalived's trackers at group level: every member tracks them. */
+static void
+test_trackers(void **state)
+{
+	struct conf *c, *c2;
+	char *out;
+
+	(void)state;
+	c = pair_expect("vrrp_script chk_relay {\n    script \"/bin/true\"\n"
+	    "    weight -10\n}\n"
+	    "vrrp_track_file maint {\n    file /run/mail-maintenance\n}\n"
+	    "vrrp_sync_group MAIL {\n    group {\n        VI_PUB VI_INT\n"
+	    "    }\n    track_script {\n        chk_relay weight -20 reverse\n"
+	    "    }\n    track_file {\n        maint weight 0\n    }\n"
+	    "    sync_group_tracking_weight\n}\n", "");
+	assert_non_null(c);
+	assert_int_equal(c->sync_groups[0].ntracks, 2);
+	assert_int_equal(c->checks[c->sync_groups[0].tracks[0].check].type,
+	    CONF_CHECK_SCRIPT);
+	assert_int_equal(c->sync_groups[0].tracks[0].weight, -20);
+	assert_true(c->sync_groups[0].tracks[0].reverse);
+	assert_int_equal(c->checks[c->sync_groups[0].tracks[1].check].type,
+	    CONF_CHECK_FILE);
+	out = print_to_string(c);
+	assert_non_null(strstr(out, "    track_script {\n        chk_relay "
+	    "weight -20 reverse\n    }\n    track_file {\n        maint "
+	    "weight 0 noreverse\n    }\n}\n"));
+	c2 = parse_expect(out, "");
+	assert_non_null(c2);
+	assert_int_equal(c2->sync_groups[0].ntracks, 2);
+	free(out);
+	conf_free(c2);
+	conf_free(c);
+	assert_null(pair_expect("vrrp_sync_group MAIL {\n    group {\n"
+	    "        VI_PUB VI_INT\n    }\n    track_process {\n"
+	    "        postfix\n    }\n    sync_group_tracking_weight\n}\n",
+	    "t.conf:24: track_process: no vrrp_track_process named "
+	    "\"postfix\"\n"));
+}
+
 /* The group may come before its members, as in keepalived. */
 static void
 test_group_first(void **state)
@@ -235,6 +275,7 @@ main(void)
 		cmocka_unit_test(test_tracking_weight),
 		cmocka_unit_test(test_group_first),
 		cmocka_unit_test(test_track_check),
+		cmocka_unit_test(test_trackers),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_warnings),
 	};
