@@ -11,6 +11,7 @@
 #include "agent/iface.h"
 #include "agent/instance.h"
 #include "agent/notify.h"
+#include "agent/notifycmd.h"
 #include "agent/status.h"
 #include "agent/sync.h"
 #include "vrrp/sync.h"
@@ -29,16 +30,17 @@ split_scripts(struct vipd_sync *sg)
 	const struct conf_sync_group *g = sg->conf;
 	const char *scripts[5] = { g->notify_master, g->notify_backup,
 	    g->notify_fault, g->notify_stop, g->notify };
-	enum cmdline_err e;
-	int k, argc, have = 0;
+	char why[256];
+	int k, have = 0;
 
 	for (k = 0; k < 5; k++) {
 		if (scripts[k] == NULL)
 			continue;
-		e = cmdline_split(scripts[k], &sg->notify_argv[k], &argc);
-		if (e != CMDLINE_OK) {
+		/* keepalived's PATH lookup of a bare name, as for instances. */
+		if (vipd_notify_argv(scripts[k], &sg->notify_argv[k], why,
+		    sizeof(why)) < 0) {
 			log_warnx("sync group %s: notify script \"%s\": %s",
-			    g->name, scripts[k], cmdline_strerror(e));
+			    g->name, scripts[k], why);
 			return -1;
 		}
 		have++;
