@@ -557,6 +557,7 @@ drop_instances(struct conf_parser *p)
 		if (p->pinst[i].drop) {
 			free_instance(&c->instances[i]);
 			free(p->pinst[i].ptracks);
+			free(p->pinst[i].xtracks);
 			continue;
 		}
 		c->instances[n] = c->instances[i];
