@@ -203,7 +203,7 @@ run_notify(struct vipd_sync *sg, enum vrrp_state st, const char *reason)
 	char *env[] = { e_state, "VIPD_PRIORITY=0", e_reason, e_group, NULL };
 	const char *sname = st == VRRP_STATE_INIT ? "STOP" :
 	    vrrp_state_name(st);
-	char *gen[40];
+	char *gen[CMDLINE_MAX_ARGS + 5];	/* + GROUP NAME STATE 0 NULL */
 	int k, i;
 
 	k = st == VRRP_STATE_MASTER ? 0 : st == VRRP_STATE_BACKUP ? 1 :
@@ -219,7 +219,7 @@ run_notify(struct vipd_sync *sg, enum vrrp_state st, const char *reason)
 		    notify_labels[k]);
 	if (sg->notify_argv[4] == NULL)
 		return;
-	for (i = 0; sg->notify_argv[4][i] != NULL && i < 35; i++)
+	for (i = 0; sg->notify_argv[4][i] != NULL && i < CMDLINE_MAX_ARGS; i++)
 		gen[i] = sg->notify_argv[4][i];
 	gen[i++] = "GROUP";
 	gen[i++] = (char *)sg->conf->name;
