@@ -320,8 +320,8 @@ command(struct vipd_sync *sg, struct vipd_instance *t, enum vrrp_sync_cmd c,
 		break;
 	case VRRP_SYNC_BACKUP:
 		ev.type = VRRP_EV_SYNC_BACKUP;
-		snprintf(why, sizeof(why), "sync group %.40s: %.40s left MASTER",
-		    sg->conf->name, who);
+		snprintf(why, sizeof(why), "sync group %.40s: %.40s left "
+		    "MASTER", sg->conf->name, who);
 		break;
 	default:
 		return;

@@ -30,8 +30,8 @@ conf_sync_kw_group(struct conf_parser *p, const struct conf_stmt *st)
 		return -1;
 	for (i = 0; i < c->nsync_groups; i++)
 		if (!strcmp(c->sync_groups[i].name, name)) {
-			conf_perr(p, "vrrp_sync_group %s: duplicate name (first "
-			    "at %s:%d)", CONF_REPR(r, name),
+			conf_perr(p, "vrrp_sync_group %s: duplicate name "
+			    "(first at %s:%d)", CONF_REPR(r, name),
 			    c->sync_groups[i].file, c->sync_groups[i].line);
 			return -1;
 		}
@@ -128,8 +128,8 @@ track_line(struct conf_parser *p, enum conf_blk b, const struct conf_stmt *st)
 			continue;
 		n++;
 		if (!strcmp(o->t.name, t.t.name)) {
-			conf_perr(p, "%s: \"%s\" is listed twice (first at line "
-			    "%d)", blk, CONF_REPR(r, t.t.name), o->t.at.line);
+			conf_perr(p, "%s: \"%s\" is listed twice (first at "
+			    "line %d)", blk, CONF_REPR(r, t.t.name), o->t.at.line);
 			return;
 		}
 	}
@@ -204,8 +204,9 @@ kw_notify(struct conf_parser *p, const struct conf_stmt *st)
 	}
 	if (u != NULL && (strcmp(u, c->script_user[0] ? c->script_user :
 	    "root") || (gr[0] && strcmp(gr, c->script_group)))) {
-		conf_perr(p, "%s: running one script as %s%s%s is not supported "
-		    "yet by vipd: all notify scripts run as script_user", kw,
+		conf_perr(p, "%s: running one script as %s%s%s is not "
+		    "supported yet by vipd: all notify scripts run as "
+		    "script_user", kw,
 		    CONF_REPR(r, u), gr[0] ? ":" : "", gr);
 		return 0;
 	}
@@ -419,7 +420,8 @@ check_group(struct conf_parser *p, struct conf_sync_group *g)
 	size_t k, owners = 0;
 
 	for (k = 0; k < g->nmembers; k++) {
-		struct conf_instance *in = &c->instances[g->members[k].instance];
+		struct conf_instance *in =
+		    &c->instances[g->members[k].instance];
 
 		owners += in->priority == 255;
 		if (!g->tracking_weight)
@@ -431,8 +433,8 @@ check_group(struct conf_parser *p, struct conf_sync_group *g)
 		return false;
 	}
 	if (g->nmembers == 1)
-		conf_pwarn_at(p, g->file, g->line, "vrrp_sync_group %s has only "
-		    "one member; this probably isn't what you want", g->name);
+		conf_pwarn_at(p, g->file, g->line, "vrrp_sync_group %s has "
+		    "only one member; this probably isn't what you want", g->name);
 	if (owners > 0 && owners < g->nmembers)
 		conf_pwarn_at(p, g->file, g->line, "vrrp_sync_group %s: some "
 		    "members are address owners (priority 255) and some are "

@@ -200,7 +200,8 @@ test_group_first(void **state)
 	struct conf *c;
 
 	(void)state;
-	c = parse_expect("vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n}\n"
+	c = parse_expect("vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n"
+	    " }\n}\n"
 	    "vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 2\n"
 	    " virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
 	    "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
