@@ -31,6 +31,8 @@ FAULT_NAMES = {
 def load_runs():
     runs = []
     for p in sorted(glob.glob(os.path.join(HERE, "results", "*.json"))):
+        if os.path.basename(p).startswith("soak-"):
+            continue
         try:
             with open(p) as f:
                 r = json.load(f)
@@ -41,13 +43,38 @@ def load_runs():
     return runs
 
 
-def pick(runs):
-    full = [r for r in runs if r.get("mode") == "full" and ALL_PHASES <= set(r.get("phases", []))]
-    complete = [r for r in runs if ALL_PHASES <= set(r.get("phases", []))]
-    for group in (full, complete, runs):
-        if group:
-            return sorted(group, key=lambda r: r["date"])[-1]
-    return None
+def pick(runs, phase=None):
+    """The run to show for a phase: the newest full run that has it, else
+    the newest run that has it (phase None: the newest full run with every
+    phase of the classic bench, else the newest run)."""
+    if phase is None:
+        full = [r for r in runs if r.get("mode") == "full"
+                and ALL_PHASES <= set(r.get("phases", []))]
+        group = full or runs
+    else:
+        have = [r for r in runs if phase in r.get("phases", []) and r.get(phase)]
+        group = [r for r in have if r.get("mode") == "full"] or have
+    return sorted(group, key=lambda r: r["date"])[-1] if group else None
+
+
+def load_soaks():
+    out = []
+    for p in sorted(glob.glob(os.path.join(HERE, "results", "soak-*.json"))):
+        try:
+            with open(p) as f:
+                r = json.load(f)
+        except (OSError, ValueError):
+            continue
+        r["_path"] = os.path.relpath(p, REPO)
+        out.append(r)
+    return out
+
+
+def newest_soak():
+    soaks = load_soaks()
+    full = [s for s in soaks if s.get("mode") == "full"]
+    group = full or soaks
+    return sorted(group, key=lambda r: r["date"])[-1] if group else None
 
 
 # ---- numbers ------------------------------------------------------------------
@@ -292,10 +319,208 @@ def mailloss_table(run):
     return lines, verdicts
 
 
-def render(run, runs):
+
+# ---- stress rows and soak (issue 8) ----------------------------------------------
+
+STRESS_NAMES = {
+    "bigqueue": "Big queue (300 000 deferred on the Master)",
+    "cpu": "Busy CPUs (4 stress-ng --cpu per core)",
+    "netlink": "Busy netlink (10 000 address changes/s on another interface)",
+    "vlan": "Shared VLAN (keepalived pair, same VRID, other VIP)",
+}
+
+
+def yn(ok):
+    return "PASS" if ok else "**FAIL**"
+
+
+def _extra(row, s):
+    """The row-specific facts of one repetition."""
+    if row == "netlink":
+        return "%s changes/s" % ("%.0f" % s["netlink_changes_per_s"]
+                                 if "netlink_changes_per_s" in s else "?")
+    if row == "bigqueue":
+        q = s.get("queue_reported_after")
+        return "deferred in vipd's status: %s" % (q if q is not None else
+                                                  "none shown" if "loop_after" in s else "–")
+    if row == "vlan":
+        rep = s.get("collision_reported")
+        return "other VIP %s; collision %s" % (
+            ",".join(s.get("other_vip_holders_end") or []) or "nobody",
+            "reported (%s)" % ", ".join(sorted(rep)) if rep else
+            ("not reported" if rep is not None else "–"))
+    if row == "cpu":
+        return s.get("stress", "")
+    return ""
+
+
+def stress_tables(run):
+    st = run.get("stress") or []
+    if not st:
+        return [], []
+    S = run.get("stress_settings", {})
+    L = ["Window %s s per row and repetition, %s repetition(s); \"transitions\" adds the new "
+         "Masters counted by the agents (vipd's became_master, keepalived's \"Entering MASTER "
+         "STATE\"), the adverts the Backup sent (capture on the Backup) and the changes of the "
+         "VIP's holders (ip monitor): 0 means none of them saw anything. Lateness: the gap "
+         "between consecutive adverts of the Master minus advert_int, from kernel send "
+         "timestamps on the Master's eth0; target p99 < %g ms (median over the repetitions). "
+         "Client: probe attempts (a new connection to VIP:25 every 5 ms) that got no banner "
+         "from the Master." % (S.get("window_s"), S.get("reps"), S.get("late_p99_target_ms", 5)),
+         "",
+         "| Stress | advert_int | agent | transitions (new Masters mx1+mx2 / Backup adverts / "
+         "VIP moves, per rep) | lateness p99: median "
+         "(max) | worst lateness | client: failed attempts, longest away | facts | targets |",
+         "|---|---|---|---|---|---|---|---|---|"]
+    verdicts = []
+    for r in st:
+        if r["row"] == "prio0":
+            continue
+        good = [s for s in r["samples"] if "error" not in s]
+        sm = r["summary"]
+        if not good:
+            L.append("| %s | %g s | %s | – | – | – | – | %s | **FAIL** |" % (
+                STRESS_NAMES[r["row"]], r["adv"], r["agent"],
+                "; ".join(s["error"] for s in r["samples"])))
+            verdicts.append(("%s at %g s, %s: ran" % (STRESS_NAMES[r["row"]], r["adv"],
+                                                     r["agent"]), False))
+            continue
+        p99 = [s["lateness"].get("late_p99_ms") for s in good if s["lateness"].get(
+            "late_p99_ms") is not None]
+        tr = "%s (%s)" % ("none" if sm["transitions_total"] == 0 else "**yes**", "; ".join(
+            "%s/%d/%d%s" % ("+".join(str(v) if v is not None else "?"
+                                     for v in s["new_masters"].values()),
+                            s["backup_adverts"], len(s["vip_moves"]),
+                            " status unanswered on %s" % ",".join(s["status_unanswered"])
+                            if s.get("status_unanswered") else "") for s in good))
+        checks = [(k[5:].replace("_", " "), v) for k, v in sorted(sm.items())
+                  if k.startswith("pass_")]
+        L.append("| %s | %g s | %s | %s | %s (%s) | %s | %d, %s | %s | %s |" % (
+            STRESS_NAMES[r["row"]], r["adv"], r["agent"], tr,
+            "%.1f ms" % sm["late_p99_ms_median"] if sm.get("late_p99_ms_median") is not None
+            else "–", "%.1f ms" % max(p99) if p99 else "–",
+            "%.1f ms" % sm["late_max_ms_max"] if sm.get("late_max_ms_max") is not None else "–",
+            sum(s.get("client_failed_attempts", 0) for s in good),
+            fs(max(s.get("client_away_ms", 0) for s in good) / 1000.0),
+            "; ".join(_extra(r["row"], s) for s in good[:1]),
+            ", ".join("%s %s" % (c, yn(ok)) for c, ok in checks)))
+        for c, ok in checks:
+            verdicts.append(("%s at %g s, %s: %s" % (STRESS_NAMES[r["row"]], r["adv"],
+                                                    r["agent"], c), ok))
+    pr = [r for r in st if r["row"] == "prio0"]
+    if pr:
+        L += ["", "Forged priority 0: an on-link host (the client) sends one priority-0 "
+              "advert for VRID 51 about 1 ms after one of the Master's (so that the Backup's "
+              "Skew_Time ends before the Master's next advert), with its own source address "
+              "or with the Master's; each shot is watched for 7 s. \"Away\": how long new "
+              "client connections did not reach the Master (the first failed attempt to the "
+              "next good one). Target: at most one advert interval (plus the 5 ms probe "
+              "interval).", "",
+              "| advert_int | agent | forged source | shots | away: median (max) | Backup took "
+              "over (shots) | Backup's first advert after the forged one | target |",
+              "|---|---|---|---|---|---|---|---|"]
+        for r in pr:
+            shots = [sh for s in r["samples"] if "error" not in s for sh in s["shots"]]
+            for src, name in (("own", "its own"), ("master", "the Master's")):
+                ss = [sh for sh in shots if sh["src"] == src and "error" not in sh]
+                if not ss:
+                    continue
+                away = sorted(sh["client_away_ms"] for sh in ss)
+                took = [sh for sh in ss if sh["backup_adverts"]]
+                first = [sh["backup_first_advert_ms"] for sh in took]
+                ok = r["summary"].get("pass_" + src, False)
+                L.append("| %g s | %s | %s | %d | %s (%s) | %d | %s | ≤ %s: %s |" % (
+                    r["adv"], r["agent"], name, len(ss),
+                    fs(statistics.median(away) / 1000.0), fs(away[-1] / 1000.0), len(took),
+                    ", ".join(fs(x / 1000.0) for x in first[:6]) or "–",
+                    fs(r["summary"].get("away_limit_ms", 0) / 1000.0), yn(ok)))
+                verdicts.append(("Forged priority 0 from %s address at %g s, %s: VIP away "
+                                 "≤ one interval" % (name, r["adv"], r["agent"]), ok))
+    return L, verdicts
+
+
+def window_note(S):
+    w, reps = S.get("window_s") or 0, S.get("reps")
+    if w >= 600:
+        return "Windows of %d s, %s repetition(s), as the issue asks (10 minutes)." % (w, reps)
+    return ("**Shorter than the issue asks**: it wants 10 minutes per row without a false "
+            "transition; this run used %d s windows and %s repetition(s) to fit the time "
+            "available (`BENCH_STRESS_S=600` gives the issue's window; a plain `make bench` "
+            "uses 60 s and 3 repetitions)." % (w, reps))
+
+
+def stress_costs(run):
+    cost = {}
+    for r in run.get("stress") or []:
+        for s in r["samples"]:
+            if "elapsed_s" in s:
+                cost.setdefault(r["row"], []).append(s["elapsed_s"])
+    if not cost:
+        return []
+    S = run.get("stress_settings", {})
+    parts = ["%s %.0f s" % (k, statistics.median(v)) for k, v in sorted(cost.items())]
+    return ["Cost of one row for one agent at one interval (median, this run): " +
+            ", ".join(parts) + "; plus %s s to write the 300 000 queue files once (and about "
+            "as long to remove them), and about 30 s of agent start-up per agent and "
+            "interval." % S.get("queue_fill_s", "?")]
+
+
+def soak_section(soak):
+    if not soak:
+        return [], []
+    st = soak["settings"]
+    v = soak["verdicts"]
+    m = soak["mail"]
+    L = ["From `%s` (%s, %s UTC, %.0f minutes): `%s`. %d faults of each kind, one kind after "
+         "the other (%s), on the Master of a %s pair at advert_int %g s with real Postfix; "
+         "each fault held %g s, then undone, then the pair must settle (one Master with the "
+         "VIP) within 20 s. A client polled the VIP every %g s and two senders sent %g test "
+         "messages a second through it all along." % (
+             soak["_path"], soak["mode"], soak["date"].replace("T", " ").rstrip("Z"),
+             soak["duration_s"] / 60.0, soak["command"], st["n_per_kind"],
+             ", ".join(st["kinds"]), st["agent"], st["adv"], st["hold_s"],
+             st["probe_every_s"], st["rate"]), "",
+         "| Fault | faults | settled | client outage: median | max |", "|---|---|---|---|---|"]
+    for k, b in soak["by_kind"].items():
+        L.append("| %s | %d | %d | %s | %s |" % (k, b["n"], b["settled"],
+                                                fs(b["client_outage_median_s"]),
+                                                fs(b["client_outage_max_s"])))
+    L += ["", "| Agent process | faults lived through | open fds: first / after warm-up / "
+          "last (max) | RSS KiB: first / after warm-up / last (max) | flat? |",
+          "|---|---|---|---|---|"]
+    for p in soak["processes"][:8]:
+        L.append("| %s pid %d | %d | %s / %s / %s (%s) | %s / %s / %s (%s) | %s |" % (
+            p["host"], p["pid"], p["faults_seen"], p["first"][0],
+            p["warm"][0] if p["warm"] else "–", p["last"][0], p["max"][0], p["first"][1],
+            p["warm"][1] if p["warm"] else "–", p["last"][1], p["max"][1],
+            ("fds %s, RSS %s" % (yn(p["flat_fds"]), yn(p["flat_rss"]))) if p["judged"]
+            else "too short-lived to judge"))
+    if len(soak["processes"]) > 8:
+        L.append("| … %d more, short-lived (restarted by the SIGTERM/SIGKILL faults) | | | | |"
+                 % (len(soak["processes"]) - 8))
+    L += ["", "Mail: %d messages sent, %d accepted, **%d lost**, %d duplicates (%d without an "
+          "UNKNOWN attempt), %d delivered copies of rejected attempts, %d never accepted; "
+          "attempts %s. Longest period with two holders of the VIP: %s (VIP lifetime %s s)." % (
+              m["messages"], m["accepted"], len(m["lost"]), m["duplicates"],
+              len(m["unexplained_duplicates"]), len(m["phantom"]), len(m["never_accepted"]),
+              ", ".join("%s %d" % kv for kv in sorted(m["outcomes"].items())),
+              fs(soak["max_overlap_s"]), soak.get("vip_lifetime_s")), ""]
+    names = {"faults_settled": "soak: every fault injected and settled",
+             "fds_flat": "soak: open fds flat (≤ +%d after warm-up)" % st["fd_slack"],
+             "rss_flat": "soak: RSS flat (≤ +%d KiB after warm-up)" % st["rss_slack_kb"],
+             "overlap_within_lifetime": "soak: no two holders longer than the VIP lifetime",
+             "no_mail_lost": "soak: every accepted message delivered"}
+    verdicts = [("%s (%s run)" % (names[k], soak["mode"]), ok) for k, ok in v.items()]
+    return L, verdicts
+
+
+def render(run, runs, srun=None, soak=None, pics=None):
     L = ["# Benchmarks: vipd and keepalived 2.2.7", "",
-         "Generated by `bench/report.py` from `%s`; do not edit by hand (the analysis at the "
-         "end comes from `bench/notes.md`)." % run["_path"], "",
+         "Generated by `bench/report.py` from `%s`%s; do not edit by hand (the analysis at "
+         "the end comes from `bench/notes.md`)." % (
+             run["_path"], "".join(", `%s` (stress rows)" % srun["_path"]
+                                   if srun and srun is not run else "") +
+             (", `%s` (soak)" % soak["_path"] if soak else "")), "",
          "- Run: %s UTC, %s mode, %d repetitions per row, %.0f minutes." % (
              run["date"].replace("T", " ").rstrip("Z"), run["mode"], run["reps"],
              run.get("duration_s", 0) / 60.0),
@@ -360,6 +585,34 @@ def render(run, runs):
     verdicts += v
     if m:
         L += ["## Mail loss under repeated failovers", ""] + m + [""]
+    pics = pics or {}
+    if pics.get("outage"):
+        L += ["![Outage per fault, vipd against keepalived](%s)" % pics["outage"], ""]
+    if srun:
+        t, v = stress_tables(srun)
+        verdicts += v
+        S = srun.get("stress_settings", {})
+        L += ["## Under stress (issue 8)", "",
+              "From `%s` (%s UTC, %s mode, versions: %s, git %s). The same two mail hosts, "
+              "agents and configurations as the outage rows, at advert_int %s, %s in turn; "
+              "`%s`. %s The machine (2 CPUs) was shared with other engineers' builds, "
+              "fuzzers and system tests while it ran: the 1-minute load average at the start "
+              "and end of every row is in the JSON file (`loadavg_1m`); lateness figures "
+              "include that load." % (
+                  srun["_path"], srun["date"].replace("T", " ").rstrip("Z"), srun["mode"],
+                  srun["versions"]["vipd"], srun["versions"]["vipd_git"],
+                  " and ".join("%g s" % x for x in S.get("intervals", [])),
+                  " and ".join(S.get("agents", [])), srun["commands"].get("stress", "?"),
+                  window_note(S)), ""] + t + [""] + stress_costs(srun) + [""]
+        if pics.get("lateness"):
+            L += ["![Advert lateness under stress, vipd against keepalived](%s)" %
+                  pics["lateness"], ""]
+    if soak:
+        t, v = soak_section(soak)
+        verdicts += v
+        L += ["## Soak (`make soak`)", ""] + t
+        if pics.get("soak"):
+            L += ["![fds and RSS over the soak](%s)" % pics["soak"], ""]
     if verdicts:
         L += ["## Targets", "", "| Target | Met? |", "|---|---|"]
         L += ["| %s | %s |" % (c, "yes" if ok else "**NO**") for c, ok in verdicts]
@@ -374,6 +627,10 @@ def render(run, runs):
         L.append("| `%s` | %s | %s | %d | %s | %.0f |" % (
             r["_path"], r["date"], r["mode"], r["reps"], ",".join(r.get("phases", [])),
             r.get("duration_s", 0) / 60.0))
+    for r in load_soaks():
+        L.append("| `%s` | %s | soak %s | – | %d faults × %d kinds | %.0f |" % (
+            r["_path"], r["date"], r["mode"], r["settings"]["n_per_kind"],
+            len(r["settings"]["kinds"]), r.get("duration_s", 0) / 60.0))
     return "\n".join(L) + "\n"
 
 
@@ -387,9 +644,23 @@ def main():
         run = pick(runs)
     if run is None:
         sys.exit("report: no results in bench/results")
+    # The classic tables from that run; the stress rows and the soak from
+    # the newest runs that have them (a stress-only run does not hide the
+    # outage tables of the last full run).
+    outage_run = run if run.get("outage") else pick(runs, "outage")
+    srun = run if run.get("stress") else pick(runs, "stress")
+    soak = newest_soak()
+    try:
+        import plots
+        pics = plots.draw(outage_run, srun, soak)
+    except ImportError as e:        # python3-matplotlib missing: tables only
+        print("report: no pictures (%s)" % e)
+        pics = {}
     with open(os.path.join(REPO, "BENCHMARKS.md"), "w") as f:
-        f.write(render(run, runs))
-    print("report: BENCHMARKS.md from %s" % run["_path"])
+        f.write(render(run, runs, srun, soak, pics))
+    print("report: BENCHMARKS.md from %s%s%s; pictures %s" % (
+        run["_path"], ", stress %s" % srun["_path"] if srun else "",
+        ", soak %s" % soak["_path"] if soak else "", ", ".join(sorted(pics)) or "none"))
 
 
 if __name__ == "__main__":

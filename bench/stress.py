@@ -243,10 +243,11 @@ def reported_deferred(ag, host):
 
 
 def collision_report(st):
-    """What vipd's status says about a foreign virtual router on its VRID:
-    any instance field or counter whose name mentions a collision (or a
-    foreign/other router), with a true or non-zero value."""
-    words = ("collision", "foreign", "other_router", "disjoint")
+    """What vipd's status says about another virtual router on its VRID
+    (vrid_collision, drops.other_virtual_router; any instance field or
+    counter whose name mentions a collision or another router), with a
+    true or non-zero value."""
+    words = ("collision", "foreign", "other_router", "other_virtual_router", "disjoint")
     found = {}
     for inst in st.get("instances", []):
         cnt = inst.get("counters") or {}
@@ -297,6 +298,11 @@ def row_vlan(ctx, ag, adv, seconds):
         res["other_new_masters"] = sum(
             lab.hosts[h].agent.log_text()[offs[h]:].count("Entering MASTER STATE")
             for h in ("ka1", "ka2"))
+        # The other pair's own account (state changes, complaints about our
+        # adverts), for the record.
+        res["other_log"] = {h: [l for l in lab.hosts[h].agent.log_text()[offs[h]:].splitlines()
+                                if "STATE" in l or "address" in l.lower()
+                                or "priority" in l.lower()][:12] for h in ("ka1", "ka2")}
         if ag.kind == "vipd":
             try:
                 res["collision_reported"] = collision_report(ag.status("mx1"))
