@@ -345,8 +345,10 @@ def _extra(row, s):
                                                   "none shown" if "loop_after" in s else "–")
     if row == "vlan":
         rep = s.get("collision_reported")
-        return "other VIP %s; collision %s" % (
+        return "other VIP on %s%s; collision %s" % (
             ",".join(s.get("other_vip_holders_end") or []) or "nobody",
+            " (also on its Backup for %s)" % fs(s["other_vip_duplicate_ms"] / 1000.0)
+            if s.get("other_vip_duplicate_ms") else "",
             "reported (%s)" % ", ".join(sorted(rep)) if rep else
             ("not reported" if rep is not None else "–"))
     if row == "cpu":

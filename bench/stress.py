@@ -274,35 +274,54 @@ def row_vlan(ctx, ag, adv, seconds):
         w.start()
         t_start = time.monotonic()
         offs = {}
+        other_ok = None
+        # ka1 first, ka2 once ka1 holds its VIP: two keepalived started at
+        # the same moment may both become Master for a moment, a race of
+        # their own that is not what this row is about.  ka1 takes over
+        # after about 3 of its intervals; from then on both VIPs must have
+        # exactly their own Master.
         for h in ("ka1", "ka2"):
             lg = os.path.join(lab.hosts[h].dir, "keepalived.log")
             offs[h] = os.path.getsize(lg) if os.path.exists(lg) else 0
             lab.start_keepalived(h, vrrp_conf(h, OTHER_PRIOS[h], OTHER_ADV,
                                               vips=(OTHER_VIP + "/24",)))
-        # The other pair converges in about 3 of its intervals; from then
-        # on both VIPs must have exactly their own Master.
-        deadline = t_start + 5 * OTHER_ADV + 2
-        other_ok = None
-        while time.monotonic() < deadline:
-            if lab.holders(OTHER_VIP) == ["ka1"]:
-                other_ok = time.monotonic()
-                break
-            time.sleep(0.1)
+            if h == "ka1":
+                deadline = time.monotonic() + 5 * OTHER_ADV + 2
+                while time.monotonic() < deadline:
+                    if lab.holders(OTHER_VIP) == ["ka1"]:
+                        other_ok = time.monotonic()
+                        break
+                    time.sleep(0.05)
         time.sleep(max(0.0, t_start + seconds - time.monotonic()))
         res.update(w.stop())
         res["other_converged_s"] = round(other_ok - t_start, 2) if other_ok else None
         res["mail_vip_holders_end"] = lab.holders()
         res["other_vip_holders_end"] = lab.holders(OTHER_VIP)
-        res["other_vip_moves_after_converged"] = len(
-            [1 for t, h in mon.timeline() if other_ok and t > other_ok])
+        # Changes of the other VIP's holders after it first had exactly ka1
+        # (the monitor's own timeline: its event may come a little after
+        # our poll saw the address).
+        tl = [(t, h) for t, h in mon.timeline() if t >= t_start]
+        first = next((i for i, (t, h) in enumerate(tl) if h == ["ka1"]), None)
+        res["other_vip_moves_after_converged"] = len(tl) - first - 1 if first is not None \
+            else None
+        after = tl[first:] + [(time.monotonic(), None)] if first is not None else []
+        res["other_vip_lost_after_converged"] = sum(
+            1 for t, h in after[:-1] if "ka1" not in h) if first is not None else None
+        # A second holder beside ka1 (its Backup taking over for a moment).
+        res["other_vip_duplicate_ms"] = round(1000 * sum(
+            b[0] - a[0] for a, b in zip(after, after[1:]) if len(a[1]) > 1), 1)
+        res["other_vip_timeline"] = [(round(t - t_start, 3), h) for t, h in tl][:20]
         res["other_new_masters"] = sum(
             lab.hosts[h].agent.log_text()[offs[h]:].count("Entering MASTER STATE")
             for h in ("ka1", "ka2"))
         # The other pair's own account (state changes, complaints about our
         # adverts), for the record.
-        res["other_log"] = {h: [l for l in lab.hosts[h].agent.log_text()[offs[h]:].splitlines()
-                                if "STATE" in l or "address" in l.lower()
-                                or "priority" in l.lower()][:12] for h in ("ka1", "ka2")}
+        res["other_log"] = {}
+        for h in ("ka1", "ka2"):
+            text = lab.hosts[h].agent.log_text()[offs[h]:]
+            res["other_log"][h] = {
+                "states": [l for l in text.splitlines() if "Entering" in l][:10],
+                "our_adverts_refused": text.count("not present in MASTER advert")}
         if ag.kind == "vipd":
             try:
                 res["collision_reported"] = collision_report(ag.status("mx1"))
@@ -319,9 +338,12 @@ def row_vlan(ctx, ag, adv, seconds):
     res["pass_mail_vip"] = (res["transitions"] == 0 and not res["status_unanswered"]
                             and res["mail_vip_holders_end"] == ["mx1"]
                             and res["client_failed_attempts"] == 0)
+    # "Keeps serving its VIP": ka1 holds it from its takeover to the end.
+    # A moment in which ka2 holds it as well is recorded (duplicate_ms,
+    # other_log) but is not a loss of service.
     res["pass_other_vip"] = (res["other_converged_s"] is not None
                              and res["other_vip_holders_end"] == ["ka1"]
-                             and res["other_vip_moves_after_converged"] == 0)
+                             and res["other_vip_lost_after_converged"] == 0)
     if ag.kind == "vipd":
         res["pass_reported"] = bool(res.get("collision_reported")) and \
             "error" not in res["collision_reported"]
