@@ -357,7 +357,7 @@ def meta():
             "vipd": cmd_out([os.environ["VIPD_BIN"], "-v"]),
             "vipd_git": cmd_out(["git", "-C", REPO, "describe", "--always", "--dirty"]),
             "keepalived": cmd_out(["keepalived", "--version"]).splitlines()[0],
-            "postfix": cmd_out(["postconf", "-h", "mail_version"]),
+            "postfix": cmd_out(["postconf", "-d", "-h", "mail_version"]),
             "netcat": cmd_out(["dpkg-query", "-W", "-f", "${Version}", "netcat-openbsd"]),
             "stress-ng": cmd_out(["stress-ng", "--version"]),
         },

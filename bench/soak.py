@@ -256,7 +256,7 @@ def main():
                         "vipd_git": cost_cmd(["git", "-C", REPO, "describe", "--always",
                                               "--dirty"]),
                         "keepalived": cost_cmd(["keepalived", "--version"]).split("\n")[0],
-                        "postfix": cost_cmd(["postconf", "-h", "mail_version"])},
+                        "postfix": cost_cmd(["postconf", "-d", "-h", "mail_version"])},
            "settings": {"n_per_kind": N, "kinds": KINDS, "agent": AGENT, "adv": ADV,
                         "rate": RATE, "hold_s": HOLD, "pause_s": PAUSE, "warm": WARM,
                         "fd_slack": FD_SLACK, "rss_slack_kb": RSS_SLACK_KB,
