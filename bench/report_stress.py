@@ -57,7 +57,8 @@ def stress_tables(run):
          "",
          "| Stress | advert_int | agent | transitions (new Masters mx1+mx2 / Backup adverts / "
          "VIP moves, per rep) | lateness p99: median "
-         "(max) | worst lateness | client: failed attempts, longest away | facts | targets |",
+         "(max) | worst lateness | client: failed attempts, span (first one to recovery) | facts | "
+         "targets |",
          "|---|---|---|---|---|---|---|---|---|"]
     verdicts = []
     for r in st:

@@ -77,6 +77,15 @@ def safe_transitions(ag, host):
         return None
 
 
+def steal_s():
+    """CPU time the hypervisor gave to others while this VM wanted to run
+    (steal, all CPUs), in seconds: a stall no scheduling priority inside
+    the VM can avoid."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()
+    return int(fields[8]) / float(os.sysconf("SC_CLK_TCK"))
+
+
 class Window:
     """What happens on the wire, to the VIP and to the client between
     start() and stop()."""
@@ -92,6 +101,7 @@ class Window:
                                 os.path.join(lab.workdir, "send-%s.adv" % self.tag))
         self.ctx.prober.trim(time.monotonic() - 5)
         self.ctx.adverts.trim(time.monotonic() - 5)
+        self.steal0 = steal_s()
         self.t0 = time.monotonic()
 
     def stop(self):
@@ -113,6 +123,7 @@ class Window:
         gaps = [b - a for a, b in zip([self.t0] + oks, oks + [t1])]
         away, nbad = self.ctx.prober.away(self.ctx.pf["mx1"].myhostname, self.t0, t1 - 1.0)
         res = {"seconds": round(t1 - self.t0, 2),
+               "steal_s": round(steal_s() - self.steal0, 2),
                "new_masters": {h: (tr1[h] - self.tr0[h]) if None not in (tr1[h], self.tr0[h])
                                else None for h in tr1},
                "backup_adverts": len(backup_adv),
