@@ -96,7 +96,7 @@ FUZZ_smtp_reply_SRCS  := healthcheck/smtp_reply.c
 FUZZ_queue_record_SRCS := healthcheck/queue.c healthcheck/postqueue.c \
                           healthcheck/postfix_conf.c lib/loop.c
 
-.PHONY: all clean check unit system fuzz fuzz-build demo deps install bench deb deb-check
+.PHONY: all clean check unit system fuzz fuzz-build demo deps install bench soak deb deb-check
 
 all: $(B)/vipd $(B)/vipctl
 
@@ -202,6 +202,11 @@ deb: deps
 # .ci/run runs it on CI's throw-away machine).
 deb-check: deps
 	@sh tests/deb/check.sh
+
+# SOAK_N failovers of every kind (default 1000: about 3 hours; SOAK_N=5 for a
+# short run), not part of check; results in bench/results/soak-*.json.
+soak: deps all
+	@/usr/bin/python3 bench/soak.py; rc=$$?; /usr/bin/python3 bench/report.py; exit $$rc
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \

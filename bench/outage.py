@@ -104,12 +104,14 @@ class Prober:
         self.follow = LineFollower(outfile)
         self.ok = []        # (t_end, hostname)
         self.err = []       # (t_end, reason)
+        self.attempts = []  # (t_start, t_end, hostname or None)
 
     def poll(self):
         for line in self.follow.new_lines():
             f = line.split()
             if len(f) < 4:
                 continue
+            self.attempts.append((float(f[0]), float(f[1]), f[3] if f[2] == "ok" else None))
             if f[2] == "ok":
                 self.ok.append((float(f[1]), f[3]))
             else:
@@ -136,6 +138,23 @@ class Prober:
         """Forget what happened before `before` (memory stays flat)."""
         self.ok = [x for x in self.ok if x[0] >= before]
         self.err = [x for x in self.err if x[0] >= before]
+        self.attempts = [x for x in self.attempts if x[1] >= before]
+
+    def away(self, host, t0, t1):
+        """How long new connections did not reach `host`, between t0 and t1:
+        from the start of the first attempt that got no banner from host to
+        the start of the first one after the last such attempt that did.
+        (0, 0) if every attempt got host's banner; a probe that was merely
+        late (no attempts at all for a while) does not count.  Returns
+        (seconds, number of such attempts)."""
+        self.poll()
+        att = sorted(a for a in self.attempts if t0 <= a[0] <= t1)
+        bad = [a for a in att if a[2] != host]
+        if not bad:
+            return 0.0, 0
+        good_after = [a[0] for a in att if a[2] == host and a[0] > bad[-1][0]]
+        end = good_after[0] if good_after else t1
+        return end - bad[0][0], len(bad)
 
 
 class AdvertLog:

@@ -9,6 +9,12 @@ Environment: BENCH_REPS (default 5; quick 2), BENCH_QUICK=1, BENCH_PHASES
 (comma list of idle,load,outage,crash,mailloss; default all),
 BENCH_MAILLOSS_N (messages in the long mail-loss run), VIPD_BIN and
 VIPCTL_BIN (default build/vipd and build/vipctl: the optimised build).
+The stress rows (phase "stress", bench/stress.py): BENCH_STRESS_ROWS
+(comma list of vlan,prio0,netlink,cpu,bigqueue), BENCH_STRESS_S (window,
+default 60 s; quick 20 s), BENCH_STRESS_REPS (default 3; quick 1),
+BENCH_STRESS_INTERVALS (default 0.1,0.01), BENCH_STRESS_AGENTS (default
+vipd,keepalived), BENCH_PRIO0_N (forged adverts per repetition, default 6),
+BENCH_BIGQUEUE_N (default 300000).
 
 Writes bench/results/<UTC date>.json (everything, raw samples included) and
 regenerates BENCHMARKS.md with bench/report.py.  See BENCHMARKS.md for the
@@ -19,6 +25,7 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -37,10 +44,11 @@ import outage                   # noqa: E402
 from lab import Lab, VIP_CIDR   # noqa: E402
 from postfix import add_postfixes  # noqa: E402
 import mailloss                 # noqa: E402
+import stress                   # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 REPS = int(os.environ.get("BENCH_REPS", "2" if QUICK else "5"))
-PHASES = os.environ.get("BENCH_PHASES", "idle,load,outage,crash,mailloss").split(",")
+PHASES = os.environ.get("BENCH_PHASES", "idle,load,outage,crash,mailloss,stress").split(",")
 HOSTS = ["mx1", "mx2"]
 PRIOS = {"mx1": outage.MASTER_PRIO, "mx2": outage.BACKUP_PRIO}
 # Advert intervals per agent.  0.05 s is vipd's smallest sensible one: it
@@ -60,6 +68,14 @@ CRASH_CAP = 10 if QUICK else 30
 CRASH_ADV = 0.1
 MAILLOSS_N = int(os.environ.get("BENCH_MAILLOSS_N", "400" if QUICK else "2500"))
 MAILLOSS_RATE = 15.0 if QUICK else 12.0
+STRESS_ROWS = [r for r in os.environ.get("BENCH_STRESS_ROWS", ",".join(stress.ROWS)).split(",")
+               if r in stress.ROWS]
+STRESS_S = int(os.environ.get("BENCH_STRESS_S", "20" if QUICK else "60"))
+STRESS_REPS = int(os.environ.get("BENCH_STRESS_REPS", "1" if QUICK else "3"))
+STRESS_INTERVALS = [float(x) for x in os.environ.get("BENCH_STRESS_INTERVALS",
+                                                     "0.1,0.01").split(",")]
+STRESS_AGENTS = os.environ.get("BENCH_STRESS_AGENTS", "vipd,keepalived").split(",")
+PRIO0_N = int(os.environ.get("BENCH_PRIO0_N", "6"))
 
 
 def log(msg):
@@ -304,6 +320,31 @@ def phase_mailloss(ctx, res):
                 r["max_wait_to_delivery_s"]))
 
 
+def phase_stress(ctx, res):
+    res.setdefault("stress_settings", {}).update({
+        "rows": STRESS_ROWS, "window_s": STRESS_S, "reps": STRESS_REPS,
+        "intervals": STRESS_INTERVALS, "agents": STRESS_AGENTS, "prio0_n": PRIO0_N,
+        "bigqueue_n": stress.BIGQUEUE_N, "netlink_rate": stress.NETLINK_RATE,
+        "cpu_hogs": stress.CPU_PER_CORE * (os.cpu_count() or 1),
+        "late_p99_target_ms": 1000 * stress.LATE_P99_MAX})
+    stress.phase(ctx, res, STRESS_AGENTS, STRESS_INTERVALS, STRESS_ROWS, STRESS_REPS,
+                 STRESS_S, PRIO0_N)
+
+
+def relative(obj, lab_dir):
+    """Paths in the results: the tree's relative to the tree, the lab's
+    temporary directory as LAB (no absolute path of this machine)."""
+    if isinstance(obj, dict):
+        return {k: relative(v, lab_dir) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [relative(v, lab_dir) for v in obj]
+    if isinstance(obj, str):
+        if lab_dir:
+            obj = obj.replace(lab_dir, "LAB")
+        return obj.replace(REPO + "/", "")
+    return obj
+
+
 def meta():
     return {
         "schema": 1,
@@ -316,8 +357,9 @@ def meta():
             "vipd": cmd_out([os.environ["VIPD_BIN"], "-v"]),
             "vipd_git": cmd_out(["git", "-C", REPO, "describe", "--always", "--dirty"]),
             "keepalived": cmd_out(["keepalived", "--version"]).splitlines()[0],
-            "postfix": cmd_out(["postconf", "-h", "mail_version"]),
+            "postfix": cmd_out(["postconf", "-d", "-h", "mail_version"]),
             "netcat": cmd_out(["dpkg-query", "-W", "-f", "${Version}", "netcat-openbsd"]),
+            "stress-ng": cmd_out(["stress-ng", "--version"]),
         },
         "settings": {
             "vip": VIP_CIDR, "priorities": PRIOS, "intervals": INTERVALS,
@@ -341,6 +383,10 @@ def meta():
             "load": "%d instances at advert_int 0.1 on each host, %d s window; lateness "
                     "from the send times of VRID 51's adverts (kernel timestamps)"
                     % (LOAD_INSTANCES, LOAD_S),
+            "stress": "see bench/stress.py; the same agent configurations as the outage rows "
+                      "(vipd: default checks at interval = advert_int clamped to [0.05, 1] s;"
+                      " keepalived: nc -z check every 1 s); window %d s, %d repetition(s)"
+                      % (STRESS_S, STRESS_REPS),
             "mailloss": "vipd (then keepalived, for comparison), advert_int 0.1, %d "
                         "messages at %g/s, 3 sender threads, hold 1.5 s, "
                         "faults in turn: %s" % (MAILLOSS_N, MAILLOSS_RATE,
@@ -348,6 +394,11 @@ def meta():
         },
         "commands": {
             "vipd": "%s -n -l -D -f CONF -p PIDFILE -s SOCK" % tree_path(os.environ["VIPD_BIN"]),
+            "stress": "BENCH_PHASES=stress BENCH_STRESS_S=%d BENCH_STRESS_REPS=%d "
+                      "BENCH_STRESS_INTERVALS=%s BENCH_STRESS_ROWS=%s /usr/bin/python3 "
+                      "bench/run.py" % (STRESS_S, STRESS_REPS,
+                                        ",".join("%g" % x for x in STRESS_INTERVALS),
+                                        ",".join(STRESS_ROWS)),
             "keepalived": "keepalived -f CONF -p PID -r VRRP_PID -c CHECK_PID --vrrp -l -D -n",
             "run": "BENCH_QUICK=%s BENCH_REPS=%d /usr/bin/python3 bench/run.py"
                    % ("1" if QUICK else "0", REPS),
@@ -365,28 +416,42 @@ def main():
     res["phases"] = PHASES
     t_start = time.monotonic()
     log("bench: %s mode, %d reps, phases %s" % (res["mode"], REPS, ",".join(PHASES)))
-    with Lab(["mx1", "mx2", "client"], ipv6=False) as lab:
-        pf = add_postfixes(lab, HOSTS)
-        ctx = Ctx(lab, pf)
-        for name, fn in (("idle", phase_idle), ("load", phase_load)):
-            if name in PHASES:
-                log("phase %s" % name)
-                fn(ctx, res)
-        if "outage" in PHASES or "crash" in PHASES:
-            ctx.prober = outage.Prober(lab, "client", lab.vip,
-                                       os.path.join(lab.workdir, "probe.log"))
-            ctx.adverts = outage.AdvertLog(lab, "mx2", agentsmod.VRID,
-                                           os.path.join(lab.workdir, "adverts.log"))
-            for name, fn in (("outage", phase_outage), ("crash", phase_crash)):
+    hosts = ["mx1", "mx2", "client"] + (["ka1", "ka2"] if "stress" in PHASES else [])
+    lab_dir = spool = None
+    try:
+        with Lab(hosts, ipv6=False) as lab:
+            lab_dir = lab.workdir
+            if "ka2" in lab.hosts:
+                stress.readdress(lab, "ka2", 6)     # host 5 would have the VIP's address
+            if "stress" in PHASES and "bigqueue" in STRESS_ROWS:
+                spool = stress.spool_on_tmpfs(lab, "mx1")
+            pf = add_postfixes(lab, HOSTS)
+            ctx = Ctx(lab, pf)
+            for name, fn in (("idle", phase_idle), ("load", phase_load)):
                 if name in PHASES:
                     log("phase %s" % name)
                     fn(ctx, res)
-            ctx.prober.proc.stop()
-            ctx.adverts.proc.stop()
-        if "mailloss" in PHASES:
-            log("phase mailloss")
-            phase_mailloss(ctx, res)
+            if "outage" in PHASES or "crash" in PHASES or "stress" in PHASES:
+                ctx.prober = outage.Prober(lab, "client", lab.vip,
+                                           os.path.join(lab.workdir, "probe.log"))
+                ctx.adverts = outage.AdvertLog(lab, "mx2", agentsmod.VRID,
+                                               os.path.join(lab.workdir, "adverts.log"))
+                for name, fn in (("outage", phase_outage), ("crash", phase_crash),
+                                 ("stress", phase_stress)):
+                    if name in PHASES:
+                        log("phase %s" % name)
+                        fn(ctx, res)
+                ctx.prober.proc.stop()
+                ctx.adverts.proc.stop()
+            if "mailloss" in PHASES:
+                log("phase mailloss")
+                phase_mailloss(ctx, res)
+    finally:
+        if spool:
+            stress.unmount_spool(spool)
+            shutil.rmtree(lab_dir, ignore_errors=True)    # what the mount kept the lab from
     res["duration_s"] = round(time.monotonic() - t_start, 1)
+    res = relative(res, lab_dir)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     path = os.path.join(HERE, "results", "%s%s.json" % (
         res["date"].replace(":", ""), "-quick" if QUICK else ""))
