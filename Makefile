@@ -53,6 +53,7 @@ TEST_conf_sync_SRCS := $(TEST_conf_parse_SRCS)
 TEST_sync_SRCS := vrrp/sync.c vrrp/fsm.c
 TEST_arp_SRCS  := vrrp/arp.c
 TEST_nlmsg_SRCS := netlink/nl_msg.c
+TEST_nllink_SRCS := netlink/nl_msg.c
 TEST_nlroute_SRCS := netlink/nl_route.c netlink/nl_msg.c
 TEST_ctl_SRCS  := ctl/ctl_proto.c vipctl/print.c
 TEST_metrics_SRCS := ctl/metrics.c
