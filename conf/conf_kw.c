@@ -12,47 +12,51 @@
 
 /* Values --------------------------------------------------------------- */
 
-int
-conf_val_uint(struct conf_parser *p, const char *kw, const char *s,
-    uint32_t lo, uint32_t hi, uint32_t *out)
+/*
+ * Judge a number conf_lex_uint read (rc) with value v: 0 when it is one
+ * and lo <= v <= hi, else the error, said, and -1.
+ */
+static int
+in_range(struct conf_parser *p, const char *kw, const char *s, int rc,
+    int64_t v, int64_t lo, int64_t hi)
 {
 	char r[CONF_REPR_MAX];
-	uint32_t v;
-	int rc = conf_lex_uint(s, &v);
 
 	if (rc < 0)
 		conf_perr(p, "%s: \"%s\" is not a number", kw, CONF_REPR(r, s));
 	else if (rc > 0 || v < lo || v > hi)
-		conf_perr(p, "%s: \"%s\" is out of range %u..%u", kw,
-		    CONF_REPR(r, s), lo, hi);
-	else {
-		*out = v;
+		conf_perr(p, "%s: \"%s\" is out of range %lld..%lld", kw,
+		    CONF_REPR(r, s), (long long)lo, (long long)hi);
+	else
 		return 0;
-	}
 	return -1;
+}
+
+int
+conf_val_uint(struct conf_parser *p, const char *kw, const char *s,
+    uint32_t lo, uint32_t hi, uint32_t *out)
+{
+	uint32_t v = 0;
+	int rc = conf_lex_uint(s, &v);
+
+	if (in_range(p, kw, s, rc, v, lo, hi) < 0)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 int
 conf_val_int(struct conf_parser *p, const char *kw, const char *s,
     int lo, int hi, int *out)
 {
-	char r[CONF_REPR_MAX];
-	bool neg = *s == '-';
 	uint32_t v = 0;
-	int64_t sv;
 	int rc = conf_lex_uint(s + (*s == '-' || *s == '+'), &v);
+	int64_t sv = *s == '-' ? -(int64_t)v : (int64_t)v;
 
-	sv = neg ? -(int64_t)v : (int64_t)v;
-	if (rc < 0)
-		conf_perr(p, "%s: \"%s\" is not a number", kw, CONF_REPR(r, s));
-	else if (rc > 0 || sv < lo || sv > hi)
-		conf_perr(p, "%s: \"%s\" is out of range %d..%d", kw,
-		    CONF_REPR(r, s), lo, hi);
-	else {
-		*out = (int)sv;
-		return 0;
-	}
-	return -1;
+	if (in_range(p, kw, s, rc, sv, lo, hi) < 0)
+		return -1;
+	*out = (int)sv;
+	return 0;
 }
 
 int
