@@ -11,7 +11,7 @@ CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-missing-field-initializers
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -I. -MMD -MP
-LIBS_VIPD   := -lmnl -ljansson -lcap-ng
+LIBS_VIPD   := -lmnl -ljansson -lcap-ng -pthread
 LIBS_VIPCTL := -ljansson -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
@@ -141,14 +141,14 @@ $(B)/san/vipctl: $(VIPCTL_SRCS:%.c=$(B)/tobj/%.o)
 # Root-only self-tests of the kernel-facing code (netlink/nl.c; vrrp/sock.c
 # and announce.c), each in namespaces of its own; run by the system tier
 # (tests/system/test_kernel.py).
-KTEST_nltest_SRCS   := netlink/nl.c netlink/nl_mon.c netlink/nl_msg.c
+KTEST_nltest_SRCS   := netlink/nl.c netlink/nl_mon.c netlink/nl_msg.c netlink/nl_send.c
 KTEST_socktest_SRCS := vrrp/sock.c vrrp/arp.c vrrp/announce.c
 KTEST_BINS := $(B)/san/nltest $(B)/san/socktest
 
 $(B)/san/nltest: $(B)/tobj/tests/nltest.o $(call tobjs,$(KTEST_nltest_SRCS))
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(SAN) -o $@ $^ -lmnl
+	$(Q)$(CC) $(SAN) -o $@ $^ -lmnl -pthread
 
 $(B)/san/socktest: $(B)/tobj/tests/socktest.o $(call tobjs,$(KTEST_socktest_SRCS))
 	@mkdir -p $(dir $@)

@@ -23,6 +23,7 @@
 #include "lib/cmdline.h"
 #include "lib/log.h"
 #include "lib/cred.h"
+#include "netlink/nl.h"
 #include "agent/vipd.h"
 
 /* -i ID, else keepalived's default: the host name up to its first dot. */
@@ -234,6 +235,11 @@ main(int argc, char **argv)
 	vipd_sys_apply(conf, &o);
 	vipd_sys_startup_delay(conf);
 	if (vipd_setup(&v, conf, o.sock) == 0 && vipd_privs_drop(&v) == 0) {
+		/* After the drop: a thread keeps the capabilities it starts
+		 * with. */
+		if (nl_async_start(v.nl) < 0)
+			log_warn("netlink sender thread; refreshing VIPs from "
+			    "the event loop");
 		if (loop_run(v.loop) == 0)
 			rc = 0;
 		else

@@ -90,6 +90,7 @@ nl_close(struct nl *nl)
 {
 	if (nl == NULL)
 		return;
+	nl_sender_stop(nl->snd);	/* before the socket it sends on */
 	if (nl->req != NULL)
 		mnl_socket_close(nl->req);
 	if (nl->mon != NULL)
@@ -192,6 +193,10 @@ nl_txn_run(struct nl *nl, size_t len, struct nl_txn *t)
 	uint64_t deadline = now_ms() + NL_REQ_TIMEOUT_MS;
 	ssize_t n;
 
+	/* A refresh still queued must not re-add what this deletes. */
+	if (((const struct nlmsghdr *)(void *)nl->buf)->nlmsg_type ==
+	    RTM_DELADDR)
+		nl_sender_cancel(nl->snd);
 	if (mnl_socket_sendto(nl->req, nl->buf, len) < 0)
 		return -1;
 	while (!t->done) {

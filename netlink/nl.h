@@ -11,12 +11,16 @@
 #include "netlink/nl_msg.h"
 
 /*
- * Two NETLINK_ROUTE sockets: one for requests (unicast replies only, never
- * multicast, so waiting for an ACK sees nothing unrelated) and one
- * subscribed to link and address notifications for the event loop.
- * The kernel answers a request while handling our send, so requests wait
- * at most a few milliseconds for an answer already queued (ETIMEDOUT
- * otherwise); the daemon stays single-threaded. Address dumps ask the
+ * Three NETLINK_ROUTE sockets: one for requests (unicast replies only,
+ * never multicast, so waiting for an ACK sees nothing unrelated), one
+ * subscribed to link and address notifications for the event loop, and
+ * one for fire-and-forget refreshes. The kernel answers a request while
+ * handling our send, so requests wait at most a few milliseconds for an
+ * answer already queued (ETIMEDOUT otherwise). The send itself waits for
+ * the kernel's RTNL lock, which is why the periodic refreshes, the only
+ * requests of a steady state, go through a sender thread once
+ * nl_async_start() is called (the rest of vipd is single-threaded,
+ * and so is struct nl's API: call it from one thread). Address dumps ask the
  * kernel for one link only, so their cost does not grow with the
  * addresses of other interfaces.
  */
@@ -98,6 +102,18 @@ int nl_addr_list(struct nl *nl, int ifindex, int family,
  */
 int nl_addr_refresh(struct nl *nl, int ifindex, const struct nl_addr *a,
 		    uint32_t lifetime_s, uint8_t proto);
+
+/*
+ * From now on nl_addr_refresh() only queues its request for a sender
+ * thread, so the caller never waits while another process holds the
+ * kernel's RTNL lock; deleting an address (nl_addr_del(), nl_addr_exec())
+ * first cancels the refreshes still queued, so none can re-add it. Call
+ * it after dropping privileges (the thread keeps the capabilities it
+ * starts with); until then refreshes are sent inline. A refresh the
+ * thread could not send is reported by the next nl_addr_refresh().
+ * Returns 0, or -1 with errno (then refreshes go on inline).
+ */
+int nl_async_start(struct nl *nl);
 
 /* The socket of nl_addr_refresh() errors, for the event loop (EPOLLIN). */
 int nl_async_fd(const struct nl *nl);

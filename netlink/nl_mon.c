@@ -72,7 +72,18 @@ nl_addr_refresh(struct nl *nl, int ifindex, const struct nl_addr *a,
 	}
 	/* No ACK asked: success is silent, an error comes back by itself. */
 	((struct nlmsghdr *)(void *)buf)->nlmsg_flags &= ~NLM_F_ACK;
+	if (nl->snd != NULL)
+		return nl_sender_queue(nl->snd, buf, (size_t)len);
 	return mnl_socket_sendto(nl->asy, buf, (size_t)len) < 0 ? -1 : 0;
+}
+
+int
+nl_async_start(struct nl *nl)
+{
+	if (nl->snd != NULL)
+		return 0;
+	nl->snd = nl_sender_start(mnl_socket_get_fd(nl->asy));
+	return nl->snd == NULL ? -1 : 0;
 }
 
 struct nl_asyerr {

@@ -4,6 +4,7 @@
 #ifndef VIPD_NL_PRIV_H
 #define VIPD_NL_PRIV_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <linux/netlink.h>
@@ -18,6 +19,7 @@ struct nl {
 	struct mnl_socket *req;
 	struct mnl_socket *mon;
 	struct mnl_socket *asy;	/* fire-and-forget requests; errors only */
+	struct nl_sender *snd;	/* NULL: asy requests are sent inline */
 	uint32_t seq;
 	/*
 	 * Separate buffers: the monitor callback may issue requests while
@@ -29,5 +31,29 @@ struct nl {
 
 /* The next request sequence number; never 0 (notifications carry 0). */
 uint32_t nl_next_seq(struct nl *nl);
+
+/*
+ * The sender thread (nl_send.c) that sends queued requests on the netlink
+ * socket nlfd, so that the loop never waits for the kernel's RTNL lock.
+ * Start it after privileges are dropped: a thread keeps the capabilities
+ * it was created with. NULL with errno on failure.
+ */
+struct nl_sender *nl_sender_start(int nlfd);
+
+/* Stop the thread (after its current send) and free s. NULL is a no-op. */
+void nl_sender_stop(struct nl_sender *s);
+
+/*
+ * Queue one netlink message (at most 512 bytes) without waiting. Returns
+ * 0; or -1 with errno: EAGAIN if the queue is full, EMSGSIZE, or the error
+ * of an earlier queued message that the thread could not send.
+ */
+int nl_sender_queue(struct nl_sender *s, const void *msg, size_t len);
+
+/*
+ * Drop every queued message and wait for one being sent to reach the
+ * kernel: nothing queued before this call is sent after it. NULL: no-op.
+ */
+void nl_sender_cancel(struct nl_sender *s);
 
 #endif

@@ -589,6 +589,67 @@ test_async_refresh(struct nl *nl, int ifx)
 	CHECK(nl_addr_del(nl, ifx, &a) == 0, "delete it");
 }
 
+/* Wait up to ms for a to be present (or absent); true if it got there. */
+static bool
+wait_present(struct nl *nl, int ifx, const struct nl_addr *a, bool want,
+	     long ms)
+{
+	double end = now_s() + (double)ms / 1000.0;
+
+	while (present(nl, ifx, a) != want) {
+		if (now_s() > end)
+			return false;
+		sleep_ms(1);
+	}
+	return true;
+}
+
+/*
+ * With the sender thread: refreshes still install and still report
+ * errors, and a delete cancels every refresh queued before it, so a
+ * resigning Master's last refresh can never put the VIP back.
+ */
+static void
+test_sender(struct nl *nl, int ifx)
+{
+	struct nl_addr a = addr("198.51.100.11", 24);
+	struct pollfd pfd = { .fd = nl_async_fd(nl), .events = POLLIN };
+	struct asyq q = { 0 };
+	int i, back = 0, lost = 0;
+
+	CHECK(nl_async_start(nl) == 0, "sender thread started");
+	CHECK(nl_async_start(nl) == 0, "second start: no-op");
+	CHECK(nl_addr_refresh(nl, ifx, &a, 3, 0x76) == 0 &&
+	      wait_present(nl, ifx, &a, true, 1000), "queued refresh installs");
+	CHECK(nl_addr_refresh(nl, 9999, &a, 3, 0x76) == 0 &&
+	      poll(&pfd, 1, 1000) == 1 && nl_async_read(nl, asy_cb, &q) == 0 &&
+	      q.n == 1 && q.error == ENODEV && q.ifindex == 9999,
+	      "queued refresh error reported: n %d %s", q.n, strerror(q.error));
+	CHECK(nl_addr_del(nl, ifx, &a) == 0 && !present(nl, ifx, &a),
+	      "delete it");
+	/* Queue, delete at once, look: without the cancel the thread sends
+	 * the refresh after the delete nearly every time. */
+	for (i = 0; i < 100; i++) {
+		if (nl_addr_refresh(nl, ifx, &a, 3, 0x76) < 0)
+			lost++;
+		(void)nl_addr_del(nl, ifx, &a);
+		sleep_ms(2);
+		if (present(nl, ifx, &a)) {
+			back++;
+			(void)nl_addr_del(nl, ifx, &a);
+		}
+	}
+	CHECK(lost == 0 && back == 0, "no refresh outlives a delete: %d of "
+	      "100 came back, %d not queued", back, lost);
+	/* 2000 refreshes queued at once: none refused, the last one lands. */
+	for (i = 0, lost = 0; i < 2000; i++)
+		if (nl_addr_refresh(nl, ifx, &a, 3, 0x76) < 0)
+			lost++;
+	CHECK(lost == 0 && wait_present(nl, ifx, &a, true, 2000),
+	      "2000 queued refreshes: %d refused", lost);
+	CHECK(nl_addr_del(nl, ifx, &a) == 0, "delete it again");
+}
+
 static void
 noop_cb(const struct nl_event *ev, void *arg)
 {
@@ -660,6 +721,7 @@ main(void)
 	test_ownership(nl, ifx, ifx1);
 	test_async_refresh(nl, ifx);
 	test_filter(nl, ifx, ifx1);
+	test_sender(nl, ifx);
 	nl_close(nl);
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail == 0 ? 0 : 1;
