@@ -26,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 COLORS = {"vipd": "#1f77b4", "keepalived": "#d62728"}
 FAULTS = {"link": "link cut", "pf_stop": "Postfix stopped", "pf_freeze": "Postfix frozen",
           "agent_term": "agent SIGTERM", "handover": "planned handover"}
-ROW_NAMES = {"cpu": "busy CPUs", "netlink": "busy netlink", "bigqueue": "300k deferred",
+ROW_NAMES = {"cpu": "busy CPUs", "containers": "containers", "netlink": "busy netlink", "bigqueue": "300k deferred",
              "vlan": "shared VLAN"}
 
 

@@ -10,6 +10,7 @@ from report_fmt import fs
 STRESS_NAMES = {
     "bigqueue": "Big queue (300 000 deferred on the Master)",
     "cpu": "Busy CPUs (4 stress-ng --cpu per core)",
+    "containers": "Containers coming and going (namespaces made and destroyed, busy CPUs)",
     "netlink": "Busy netlink (10 000 address changes/s on another interface)",
     "vlan": "Shared VLAN (keepalived pair, same VRID, other VIP)",
 }
@@ -38,6 +39,8 @@ def _extra(row, s):
             ("not reported" if rep is not None else "–"))
     if row == "cpu":
         return s.get("stress", "")
+    if row == "containers":
+        return "%s namespace pairs/s beside the busy CPUs" % s.get("ns_cycles_per_s", "?")
     return ""
 
 

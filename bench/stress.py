@@ -6,6 +6,10 @@ vipd and keepalived 2.2.7 in turn.
 - bigqueue: 300 000 messages in the Master's deferred queue
   (tests/system/bigqueue.py fills it), a window of STRESS_S seconds.
 - cpu: four busy processes per core (stress-ng --cpu) beside the agents.
+- containers: the cpu row's busy processes, and network namespaces with a
+  veth pair made and destroyed beside them (bench/nschurn.py), as
+  containers come and go: each teardown holds the kernel's RTNL lock,
+  which every rtnetlink request (a VIP refresh) then waits for.
 - netlink: 10 000 address changes a second on another interface of the
   Master (bench/nlchurn.py on a veth interface).
 - vlan: another team's keepalived pair on the same link, same VRID 51,
@@ -34,7 +38,7 @@ import cost
 import outage
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROWS = ("vlan", "prio0", "netlink", "cpu", "bigqueue")
+ROWS = ("vlan", "prio0", "netlink", "cpu", "containers", "bigqueue")
 LATE_P99_MAX = 0.005            # the issue's target for advert lateness
 PROBE_EVERY = 0.005
 QUANTILES = [0, 1, 5, 10, 25, 50, 75, 90, 95, 98, 99, 99.5, 99.9, 100]
@@ -189,13 +193,17 @@ def cpu_hogs(lab, seconds):
 # ---- rows ------------------------------------------------------------------------
 
 def row_window(ctx, ag, adv, seconds, row):
-    """cpu, netlink, bigqueue: a window under that stress."""
+    """cpu, containers, netlink, bigqueue: a window under that stress."""
     lab = ctx.lab
     extra = {}
-    gen = None
-    if row == "cpu":
-        gen, n = cpu_hogs(lab, seconds + 1)
+    gen = hogs = None
+    if row in ("cpu", "containers"):
+        hogs, n = cpu_hogs(lab, seconds + 1)
         extra["stress"] = "stress-ng --cpu %d (%d per core), nice 0" % (n, CPU_PER_CORE)
+    if row == "containers":
+        gen = Proc(lab, ["/usr/bin/python3", os.path.join(HERE, "nschurn.py"),
+                         str(seconds + 1)], "nschurn", ready=True)
+        extra["stress"] += "; bench/nschurn.py (namespaces made and destroyed)"
     elif row == "netlink":
         gen = Proc(lab, ["/usr/bin/python3", os.path.join(HERE, "nlchurn.py"), "churn0",
                          str(NETLINK_RATE), str(seconds)], "nlchurn", lab.hosts["mx1"].ns,
@@ -209,8 +217,16 @@ def row_window(ctx, ag, adv, seconds, row):
     w.start()
     time.sleep(seconds)
     res = w.stop()
+    if hogs is not None:
+        hogs.finish(15)
     if gen is not None:
         out, err = gen.finish(15)
+        if row == "containers":
+            f = out.split()
+            if len(f) >= 4 and f[0] == "cycles":
+                extra["ns_cycles_per_s"] = round(int(f[1]) / float(f[3]), 1)
+            else:
+                extra["nschurn_error"] = (out + err)[-300:]
         if row == "netlink":
             f = out.split()
             if len(f) >= 8 and f[0] == "changes":
@@ -223,7 +239,7 @@ def row_window(ctx, ag, adv, seconds, row):
     res.update(extra)
     ok_tr, ok_late = judge_window(res)
     res["pass_transitions"] = ok_tr
-    if row in ("cpu", "bigqueue"):
+    if row in ("cpu", "containers", "bigqueue"):
         res["pass_lateness"] = ok_late
     if row == "netlink":
         res["pass_rate"] = res.get("netlink_changes_per_s", 0) >= 0.9 * NETLINK_RATE
