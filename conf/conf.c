@@ -510,7 +510,7 @@ finish_instance(struct conf_parser *p, struct conf_instance *in,
 	finish_auth(p, in, pi);
 	finish_owner(p, in, pi);
 	finish_preempt(p, in, pi);
-	conf_vrrp_finish(p, in, pi);
+	conf_inherit_finish(p, in, pi);
 	conf_sys_finish_instance(p, in, pi);
 	finish_no_vips(p, in, pi);
 	conf_addr_finish(p, in, pi);
@@ -580,7 +580,7 @@ finish(struct conf_parser *p, const char *file)
 	else if (p->depth > 0)
 		conf_perr_at(p, f->at.file, f->at.line, "\"%s\" block is not "
 		    "closed at the end of the file", conf_kw_blk_name(f->kind));
-	conf_vrrp_finish_globals(p);
+	conf_inherit_finish_globals(p);
 	conf_sys_finish_globals(p);
 	for (i = 0; i < p->conf->ninstances; i++)
 		finish_instance(p, &p->conf->instances[i], &p->pinst[i]);
@@ -608,7 +608,7 @@ conf_parser_init(struct conf_parser *p, struct conf_diag *diag,
 		conf_perr_at(p, file, 0, "out of memory");
 		return -1;
 	}
-	conf_vrrp_init(p->conf);
+	conf_global_init(p->conf);
 	return 0;
 }
 

@@ -374,16 +374,32 @@ conf_cur_pinst(struct conf_parser *p)
 	return &p->pinst[p->conf->ninstances - 1];
 }
 
-/* VRRP keywords (conf_vrrp.c) ------------------------------------------ */
+/* global_defs (conf_global.c) ------------------------------------------ */
 
 /* The global_defs defaults, before any keyword. */
-void conf_vrrp_init(struct conf *c);
+void conf_global_init(struct conf *c);
+
+/* vrrp_instance NAME (conf_vrrp.c): opens a new instance. */
+int conf_vrrp_kw_instance(struct conf_parser *p, const struct conf_stmt *st);
+
+/* Settings of global_defs and vrrp_instance both (conf_inherit.c) ------- */
+
+/* "version" and "vrrp_version": 2 or 3 into *out; -1 (reported) if not. */
+int conf_inherit_version(struct conf_parser *p, const struct conf_stmt *st,
+    uint8_t *out);
+/* The GARP settings and notify_script_timeout, "vrrp_X" or "X". */
+int conf_inherit_kw_garp(struct conf_parser *p, const struct conf_stmt *st);
+/* lower_prio_no_advert, higher_prio_send_advert, "vrrp_X" or "X". */
+int conf_inherit_kw_flag(struct conf_parser *p, const struct conf_stmt *st);
+/* check_unicast_src / vrrp_check_unicast_src: always on. */
+int conf_inherit_kw_unicast_src(struct conf_parser *p,
+    const struct conf_stmt *st);
 
 /* global_defs values that default to other global_defs values. */
-void conf_vrrp_finish_globals(struct conf_parser *p);
+void conf_inherit_finish_globals(struct conf_parser *p);
 
 /* Per-instance values that default to global ones (after parsing). */
-void conf_vrrp_finish(struct conf_parser *p, struct conf_instance *in,
+void conf_inherit_finish(struct conf_parser *p, struct conf_instance *in,
     const struct conf_pinst *pi);
 
 /* Daemon settings and keepalived's aliases (conf_sys.c) ----------------- */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* VRRP keywords: global_defs, vrrp_instance and authentication. */
+/* vrrp_instance and authentication keywords. */
 
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -15,321 +15,6 @@
 
 #define DEFAULT_PRIORITY	100
 #define DEFAULT_ADVERT_US	1000000
-
-/* global_defs ---------------------------------------------------------- */
-
-void
-conf_vrrp_init(struct conf *c)
-{
-	c->vrrp_version = 2;		/* keepalived's default */
-	c->garp_master_delay_s = 5;	/* keepalived's GARP defaults */
-	c->garp_master_repeat = 5;
-	c->garp_master_refresh_repeat = 1;
-	c->notify_script_timeout_s = 10;	/* keepalived's script default */
-	memcpy(c->postfix_config_dir, "/etc/postfix", sizeof("/etc/postfix"));
-	conf_sys_init(c);
-	c->default_smtp_family = AF_INET;
-	inet_pton(AF_INET, "127.0.0.1", c->default_smtp_ip);
-	c->default_smtp_port = 25;
-}
-
-static int
-kw_router_id(struct conf_parser *p, const struct conf_stmt *st)
-{
-	return conf_val_name(p, st->argv[0], st->argv[1], p->conf->router_id,
-	    sizeof(p->conf->router_id));
-}
-
-/* "version" and "vrrp_version": 2 or 3. */
-static int
-arg_version(struct conf_parser *p, const struct conf_stmt *st, uint8_t *out)
-{
-	char r[CONF_REPR_MAX];
-
-	if (strcmp(st->argv[1], "2") != 0 && strcmp(st->argv[1], "3") != 0) {
-		conf_perr(p, "%s: \"%s\" must be 2 or 3", st->argv[0],
-		    CONF_REPR(r, st->argv[1]));
-		return -1;
-	}
-	*out = (uint8_t)(st->argv[1][0] - '0');
-	return 0;
-}
-
-static int
-kw_vrrp_version(struct conf_parser *p, const struct conf_stmt *st)
-{
-	return arg_version(p, st, &p->conf->vrrp_version);
-}
-
-/* POSIX portable user and group names (plus the trailing '$' of Samba). */
-static int
-user_name(struct conf_parser *p, const char *s, char *dst)
-{
-	char r[CONF_REPR_MAX];
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
-	    "WXYZ0123456789._-");
-
-	if (s[n] == '$' && n > 0)
-		n++;
-	if (n == 0 || s[n] != '\0' || s[0] == '-' || n >= CONF_NAME_MAX) {
-		conf_perr(p, "script_user: \"%s\" is not a valid user or group "
-		    "name", CONF_REPR(r, s));
-		return -1;
-	}
-	memcpy(dst, s, n + 1);
-	return 0;
-}
-
-static int
-kw_script_user(struct conf_parser *p, const struct conf_stmt *st)
-{
-	struct conf *c = p->conf;
-
-	if (user_name(p, st->argv[1], c->script_user) == 0 && st->argc > 2 &&
-	    user_name(p, st->argv[2], c->script_group) < 0)
-		c->script_user[0] = '\0';
-	return 0;
-}
-
-static int
-kw_script_security(struct conf_parser *p, const struct conf_stmt *st)
-{
-	(void)st;
-	p->conf->enable_script_security = true;
-	return 0;
-}
-
-static int
-kw_garp_interval(struct conf_parser *p, const struct conf_stmt *st)
-{
-	uint64_t us;
-
-	if (conf_val_seconds(p, st->argv[0], st->argv[1], 0, 1000000, &us) < 0)
-		return 0;
-	if (!strcmp(st->argv[0], "vrrp_gna_interval"))
-		p->conf->gna_interval_us = (uint32_t)us;
-	else
-		p->conf->garp_interval_us = (uint32_t)us;
-	return 0;
-}
-
-static int
-kw_skip_check(struct conf_parser *p, const struct conf_stmt *st)
-{
-	conf_val_bool(p, st->argv[0], st->argc > 1 ? st->argv[1] : NULL,
-	    &p->conf->skip_check_adv_addr);
-	return 0;
-}
-
-static int
-kw_postfix_dir(struct conf_parser *p, const struct conf_stmt *st)
-{
-	conf_val_path(p, st->argv[0], st->argv[1], p->conf->postfix_config_dir,
-	    sizeof(p->conf->postfix_config_dir));
-	return 0;
-}
-
-static int
-kw_smtp_ip(struct conf_parser *p, const struct conf_stmt *st)
-{
-	conf_addr_host(p, st->argv[0], st->argv[1],
-	    &p->conf->default_smtp_family, p->conf->default_smtp_ip);
-	return 0;
-}
-
-static int
-kw_smtp_port(struct conf_parser *p, const struct conf_stmt *st)
-{
-	uint32_t v;
-
-	if (conf_val_uint(p, st->argv[0], st->argv[1], 1, 65535, &v) == 0)
-		p->conf->default_smtp_port = (uint16_t)v;
-	return 0;
-}
-
-/* metrics_listen ADDR:PORT, or [IPv6]:PORT. */
-static int
-kw_metrics_listen(struct conf_parser *p, const struct conf_stmt *st)
-{
-	char host[CONF_NAME_MAX], r[CONF_REPR_MAX];
-	const char *s = st->argv[1], *colon = strrchr(s, ':');
-	size_t n;
-	uint32_t port;
-
-	if (colon == NULL || colon == s) {
-		conf_perr(p, "%s: \"%s\" must be ADDRESS:PORT (e.g. "
-		    "127.0.0.1:9650 or [::1]:9650)", st->argv[0],
-		    CONF_REPR(r, s));
-		return 0;
-	}
-	n = (size_t)(colon - s);
-	if (s[0] == '[' && colon[-1] == ']') {
-		s++;
-		n -= 2;
-	}
-	if (n == 0 || n >= sizeof(host)) {
-		conf_perr(p, "%s: \"%s\" is not an address", st->argv[0],
-		    CONF_REPR(r, st->argv[1]));
-		return 0;
-	}
-	memcpy(host, s, n);
-	host[n] = '\0';
-	/* Every address ("0.0.0.0", "::") is a choice to make, not an error. */
-	if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) {
-		p->conf->metrics_family = host[0] == ':' ? AF_INET6 : AF_INET;
-		memset(p->conf->metrics_addr, 0, 16);
-	} else if (conf_addr_host(p, st->argv[0], host,
-	    &p->conf->metrics_family, p->conf->metrics_addr) != 0)
-		return 0;
-	if (conf_val_uint(p, st->argv[0], colon + 1, 1, 65535, &port) == 0)
-		p->conf->metrics_port = (uint16_t)port;
-	return 0;
-}
-
-/* GARP and advert settings: global defaults, instance values ----------- */
-
-/*
- * "vrrp_X" in global_defs is the default of "X" in vrrp_instance.  The
- * lower_prio pair defaults to the master pair, as in keepalived; the order
- * below resolves the master pair first.
- */
-static const struct garp_field {
-	const char *name;
-	size_t off_conf, off_inst;
-	uint32_t lo, hi;
-	int ik, gk;
-	int falls_back;		/* index of the default; -1: the global */
-} garp_fields[] = {
-	{ "garp_master_delay", offsetof(struct conf, garp_master_delay_s),
-	    offsetof(struct conf_instance, garp_master_delay_s), 0, 1000,
-	    CONF_IK_GARP_MASTER_DELAY, CONF_GK_GARP_MASTER_DELAY, -1 },
-	{ "garp_master_repeat", offsetof(struct conf, garp_master_repeat),
-	    offsetof(struct conf_instance, garp_master_repeat), 1, 255,
-	    CONF_IK_GARP_MASTER_REPEAT, CONF_GK_GARP_MASTER_REPEAT, -1 },
-	{ "garp_master_refresh", offsetof(struct conf, garp_master_refresh_s),
-	    offsetof(struct conf_instance, garp_master_refresh_s), 0, 86400,
-	    CONF_IK_GARP_MASTER_REFRESH, CONF_GK_GARP_MASTER_REFRESH, -1 },
-	{ "garp_master_refresh_repeat",
-	    offsetof(struct conf, garp_master_refresh_repeat),
-	    offsetof(struct conf_instance, garp_master_refresh_repeat), 1, 255,
-	    CONF_IK_GARP_MASTER_REFRESH_REPEAT,
-	    CONF_GK_GARP_MASTER_REFRESH_REPEAT, -1 },
-	{ "garp_lower_prio_delay",
-	    offsetof(struct conf, garp_lower_prio_delay_s),
-	    offsetof(struct conf_instance, garp_lower_prio_delay_s), 0, 1000,
-	    CONF_IK_GARP_LOWER_PRIO_DELAY, CONF_GK_GARP_LOWER_PRIO_DELAY, 0 },
-	{ "garp_lower_prio_repeat",
-	    offsetof(struct conf, garp_lower_prio_repeat),
-	    offsetof(struct conf_instance, garp_lower_prio_repeat), 1, 255,
-	    CONF_IK_GARP_LOWER_PRIO_REPEAT, CONF_GK_GARP_LOWER_PRIO_REPEAT, 1 },
-	/* Not a GARP setting, but the same global-default pattern; the
-	 * range is keepalived's for startup_script_timeout. */
-	{ "notify_script_timeout",
-	    offsetof(struct conf, notify_script_timeout_s),
-	    offsetof(struct conf_instance, notify_script_timeout_s), 1, 1000,
-	    CONF_IK_NOTIFY_SCRIPT_TIMEOUT, CONF_GK_NOTIFY_SCRIPT_TIMEOUT, -1 },
-};
-#define NGARP	(sizeof(garp_fields) / sizeof(garp_fields[0]))
-
-static const struct flag_field {
-	const char *name;
-	size_t off_conf, off_inst;
-	int ik, gk;
-} flag_fields[] = {
-	{ "lower_prio_no_advert", offsetof(struct conf, lower_prio_no_advert),
-	    offsetof(struct conf_instance, lower_prio_no_advert),
-	    CONF_IK_LOWER_PRIO_NO_ADVERT, CONF_GK_LOWER_PRIO_NO_ADVERT },
-	{ "higher_prio_send_advert",
-	    offsetof(struct conf, higher_prio_send_advert),
-	    offsetof(struct conf_instance, higher_prio_send_advert),
-	    CONF_IK_HIGHER_PRIO_SEND_ADVERT, CONF_GK_HIGHER_PRIO_SEND_ADVERT },
-};
-#define NFLAG	(sizeof(flag_fields) / sizeof(flag_fields[0]))
-
-/* The struct a keyword writes: global_defs' "vrrp_" forms, or the instance. */
-static char *
-field_base(struct conf_parser *p, const char **name)
-{
-	if (strncmp(*name, "vrrp_", 5) != 0)
-		return (char *)conf_cur_inst(p);
-	*name += 5;
-	return (char *)p->conf;
-}
-
-static int
-kw_garp(struct conf_parser *p, const struct conf_stmt *st)
-{
-	const char *name = st->argv[0];
-	char *base = field_base(p, &name);
-	bool global = base == (char *)p->conf;
-	uint32_t v;
-	size_t i;
-
-	for (i = 0; i < NGARP && strcmp(garp_fields[i].name, name); i++)
-		;
-	if (i < NGARP && conf_val_uint(p, st->argv[0], st->argv[1],
-	    garp_fields[i].lo, garp_fields[i].hi, &v) == 0)
-		*(uint32_t *)(base + (global ? garp_fields[i].off_conf :
-		    garp_fields[i].off_inst)) = v;
-	return 0;
-}
-
-static int
-kw_flag(struct conf_parser *p, const struct conf_stmt *st)
-{
-	const char *name = st->argv[0];
-	char *base = field_base(p, &name);
-	bool global = base == (char *)p->conf, v;
-	size_t i;
-
-	for (i = 0; i < NFLAG && strcmp(flag_fields[i].name, name); i++)
-		;
-	if (i < NFLAG && conf_val_bool(p, st->argv[0], st->argc > 1 ?
-	    st->argv[1] : NULL, &v) == 0)
-		*(bool *)(base + (global ? flag_fields[i].off_conf :
-		    flag_fields[i].off_inst)) = v;
-	return 0;
-}
-
-void
-conf_vrrp_finish_globals(struct conf_parser *p)
-{
-	const struct garp_field *f;
-	char *c = (char *)p->conf;
-	size_t i;
-
-	for (i = 0; i < NGARP; i++) {
-		f = &garp_fields[i];
-		if (f->falls_back >= 0 && p->seen_global[f->gk].line == 0)
-			*(uint32_t *)(c + f->off_conf) = *(uint32_t *)(c +
-			    garp_fields[f->falls_back].off_conf);
-	}
-}
-
-void
-conf_vrrp_finish(struct conf_parser *p, struct conf_instance *in,
-    const struct conf_pinst *pi)
-{
-	const struct garp_field *f;
-	char *c = (char *)p->conf, *b = (char *)in;
-	size_t i;
-
-	for (i = 0; i < NGARP; i++) {
-		f = &garp_fields[i];
-		if (pi->seen[f->ik].line != 0)
-			continue;
-		if (f->falls_back >= 0 && p->seen_global[f->gk].line == 0)
-			*(uint32_t *)(b + f->off_inst) = *(uint32_t *)(b +
-			    garp_fields[f->falls_back].off_inst);
-		else
-			*(uint32_t *)(b + f->off_inst) = *(uint32_t *)(c +
-			    f->off_conf);
-	}
-	for (i = 0; i < NFLAG; i++)
-		if (pi->seen[flag_fields[i].ik].line == 0)
-			*(bool *)(b + flag_fields[i].off_inst) = *(bool *)(c +
-			    flag_fields[i].off_conf);
-}
 
 /* vrrp_instance -------------------------------------------------------- */
 
@@ -356,8 +41,8 @@ grow_instances(struct conf_parser *p)
 	return 0;
 }
 
-static int
-kw_instance(struct conf_parser *p, const struct conf_stmt *st)
+int
+conf_vrrp_kw_instance(struct conf_parser *p, const struct conf_stmt *st)
 {
 	struct conf *c = p->conf;
 	struct conf_instance *in;
@@ -444,7 +129,7 @@ kw_priority(struct conf_parser *p, const struct conf_stmt *st)
 static int
 kw_version(struct conf_parser *p, const struct conf_stmt *st)
 {
-	if (arg_version(p, st, &conf_cur_inst(p)->version) == 0)
+	if (conf_inherit_version(p, st, &conf_cur_inst(p)->version) == 0)
 		conf_cur_pinst(p)->version = (struct conf_where){ p->file,
 		    st->line };
 	return 0;
@@ -499,19 +184,6 @@ kw_unicast_ttl(struct conf_parser *p, const struct conf_stmt *st)
 
 	if (conf_val_uint(p, st->argv[0], st->argv[1], 0, 255, &v) == 0)
 		conf_cur_inst(p)->unicast_ttl = (uint8_t)v;
-	return 0;
-}
-
-/* vipd always checks that a unicast advert comes from a unicast_peer. */
-static int
-kw_check_unicast_src(struct conf_parser *p, const struct conf_stmt *st)
-{
-	bool on = true;
-
-	if (st->argc > 1 && conf_val_bool(p, st->argv[0], st->argv[1],
-	    &on) == 0 && !on)
-		conf_pwarn(p, "%s off is ignored: vipd always drops unicast "
-		    "adverts that do not come from a unicast_peer", st->argv[0]);
 	return 0;
 }
 
@@ -604,88 +276,6 @@ kw_auth_pass(struct conf_parser *p, const struct conf_stmt *st)
 #define KW(n, fn, lo, hi)	{ n, CONF_BLK_NONE, lo, hi, fn }
 #define BLK(n, b, fn, lo, hi)	{ n, b, lo, hi, fn }
 
-const struct conf_kw conf_kw_top[] = {
-	BLK("global_defs", CONF_BLK_GLOBAL, NULL, 0, 0),
-	BLK("vrrp_instance", CONF_BLK_INSTANCE, kw_instance, 1, 1),
-	BLK("smtp_check", CONF_BLK_SMTP_CHECK, conf_checks_kw_smtp, 1, 1),
-	BLK("postfix_check", CONF_BLK_POSTFIX_CHECK, conf_checks_kw_postfix,
-	    1, 1),
-	BLK("vrrp_script", CONF_BLK_SCRIPT, conf_track_kw_open, 1, 1),
-	BLK("track_file", CONF_BLK_FILE, conf_track_kw_open, 1, 1),
-	BLK("vrrp_track_file", CONF_BLK_FILE, conf_track_kw_open, 1, 1),
-	BLK("vrrp_track_process", CONF_BLK_PROCESS, conf_track_kw_open, 1, 1),
-	BLK("static_ipaddress", CONF_BLK_SADDRS, NULL, 0, 0),
-	BLK("static_routes", CONF_BLK_SROUTES, NULL, 0, 0),
-	BLK("static_rules", CONF_BLK_SRULES, NULL, 0, 0),
-	BLK("vrrp_sync_group", CONF_BLK_SYNC, conf_sync_kw_group, 1, 1),
-	KW(NULL, NULL, 0, 0),
-};
-
-const struct conf_kw conf_kw_global[] = {
-	[CONF_GK_ROUTER_ID] = KW("router_id", kw_router_id, 1, 1),
-	[CONF_GK_VRRP_VERSION] = KW("vrrp_version", kw_vrrp_version, 1, 1),
-	[CONF_GK_SCRIPT_USER] = KW("script_user", kw_script_user, 1, 2),
-	[CONF_GK_SCRIPT_SECURITY] = KW("enable_script_security",
-	    kw_script_security, 0, 0),
-	[CONF_GK_GARP_MASTER_DELAY] = KW("vrrp_garp_master_delay", kw_garp,
-	    1, 1),
-	[CONF_GK_GARP_MASTER_REPEAT] = KW("vrrp_garp_master_repeat", kw_garp,
-	    1, 1),
-	[CONF_GK_GARP_MASTER_REFRESH] = KW("vrrp_garp_master_refresh",
-	    kw_garp, 1, 1),
-	[CONF_GK_GARP_MASTER_REFRESH_REPEAT] =
-	    KW("vrrp_garp_master_refresh_repeat", kw_garp, 1, 1),
-	[CONF_GK_GARP_LOWER_PRIO_DELAY] = KW("vrrp_garp_lower_prio_delay",
-	    kw_garp, 1, 1),
-	[CONF_GK_GARP_LOWER_PRIO_REPEAT] = KW("vrrp_garp_lower_prio_repeat",
-	    kw_garp, 1, 1),
-	[CONF_GK_GARP_INTERVAL] = KW("vrrp_garp_interval", kw_garp_interval,
-	    1, 1),
-	[CONF_GK_GNA_INTERVAL] = KW("vrrp_gna_interval", kw_garp_interval,
-	    1, 1),
-	[CONF_GK_LOWER_PRIO_NO_ADVERT] = KW("vrrp_lower_prio_no_advert",
-	    kw_flag, 0, 1),
-	[CONF_GK_HIGHER_PRIO_SEND_ADVERT] = KW("vrrp_higher_prio_send_advert",
-	    kw_flag, 0, 1),
-	[CONF_GK_SKIP_CHECK_ADV_ADDR] = KW("vrrp_skip_check_adv_addr",
-	    kw_skip_check, 0, 1),
-	[CONF_GK_POSTFIX_CONFIG_DIR] = KW("postfix_config_dir",
-	    kw_postfix_dir, 1, 1),
-	[CONF_GK_DEFAULT_SMTP_IP] = KW("default_smtp_ip", kw_smtp_ip, 1, 1),
-	[CONF_GK_DEFAULT_SMTP_PORT] = KW("default_smtp_port", kw_smtp_port,
-	    1, 1),
-	[CONF_GK_METRICS_LISTEN] = KW("metrics_listen", kw_metrics_listen,
-	    1, 1),
-	[CONF_GK_CHECK_UNICAST_SRC] = KW("vrrp_check_unicast_src",
-	    kw_check_unicast_src, 0, 1),
-	[CONF_GK_NOTIFY_SCRIPT_TIMEOUT] = KW("vrrp_notify_script_timeout",
-	    kw_garp, 1, 1),
-	[CONF_GK_MCAST4] = KW("vrrp_mcast_group4", conf_sys_kw_global, 1, 1),
-	[CONF_GK_MCAST6] = KW("vrrp_mcast_group6", conf_sys_kw_global, 1, 1),
-	[CONF_GK_STRICT] = KW("vrrp_strict", conf_sys_kw_global, 0, 0),
-	[CONF_GK_NICE] = KW("vrrp_priority", conf_sys_kw_global, 1, 1),
-	[CONF_GK_NO_SWAP] = KW("vrrp_no_swap", conf_sys_kw_global, 0, 1),
-	[CONF_GK_RT_PRIORITY] = KW("vrrp_rt_priority", conf_sys_kw_global,
-	    1, 1),
-	[CONF_GK_MAX_AUTO_PRIORITY] = KW("max_auto_priority",
-	    conf_sys_kw_global, 0, 1),
-	[CONF_GK_RLIMIT_RTTIME] = KW("vrrp_rlimit_rttime", conf_sys_kw_global,
-	    1, 1),
-	[CONF_GK_RLIMIT_RTIME] = KW("vrrp_rlimit_rtime", conf_sys_kw_global,
-	    1, 1),
-	[CONF_GK_STARTUP_DELAY] = KW("vrrp_startup_delay", conf_sys_kw_global,
-	    1, 1),
-	[CONF_GK_UMASK] = KW("umask", conf_sys_kw_global, 1, 1),
-	[CONF_GK_NOTIFY_FIFO] = KW("notify_fifo", conf_sys_kw_global, 1, 3),
-	[CONF_GK_VRRP_NOTIFY_FIFO] = KW("vrrp_notify_fifo", conf_sys_kw_global,
-	    1, 3),
-	[CONF_GK_NOTIFY_FIFO_SCRIPT] = KW("notify_fifo_script",
-	    conf_sys_kw_global, 1, 3),
-	[CONF_GK_VRRP_NOTIFY_FIFO_SCRIPT] = KW("vrrp_notify_fifo_script",
-	    conf_sys_kw_global, 1, 3),
-	[CONF_GK_END] = KW(NULL, NULL, 0, 0),
-};
-
 const struct conf_kw conf_kw_instance[] = {
 	[CONF_IK_STATE] = KW("state", kw_state, 1, 1),
 	[CONF_IK_INTERFACE] = KW("interface", kw_interface, 1, 1),
@@ -718,20 +308,22 @@ const struct conf_kw conf_kw_instance[] = {
 	    conf_sys_kw_notify, 1, 3),
 	[CONF_IK_NOTIFY] = KW("notify",
 	    conf_sys_kw_notify, 1, 3),
-	[CONF_IK_GARP_MASTER_DELAY] = KW("garp_master_delay", kw_garp, 1, 1),
-	[CONF_IK_GARP_MASTER_REPEAT] = KW("garp_master_repeat", kw_garp, 1, 1),
-	[CONF_IK_GARP_MASTER_REFRESH] = KW("garp_master_refresh", kw_garp,
-	    1, 1),
+	[CONF_IK_GARP_MASTER_DELAY] = KW("garp_master_delay",
+	    conf_inherit_kw_garp, 1, 1),
+	[CONF_IK_GARP_MASTER_REPEAT] = KW("garp_master_repeat",
+	    conf_inherit_kw_garp, 1, 1),
+	[CONF_IK_GARP_MASTER_REFRESH] = KW("garp_master_refresh",
+	    conf_inherit_kw_garp, 1, 1),
 	[CONF_IK_GARP_MASTER_REFRESH_REPEAT] = KW("garp_master_refresh_repeat",
-	    kw_garp, 1, 1),
-	[CONF_IK_GARP_LOWER_PRIO_DELAY] = KW("garp_lower_prio_delay", kw_garp,
-	    1, 1),
+	    conf_inherit_kw_garp, 1, 1),
+	[CONF_IK_GARP_LOWER_PRIO_DELAY] = KW("garp_lower_prio_delay",
+	    conf_inherit_kw_garp, 1, 1),
 	[CONF_IK_GARP_LOWER_PRIO_REPEAT] = KW("garp_lower_prio_repeat",
-	    kw_garp, 1, 1),
-	[CONF_IK_LOWER_PRIO_NO_ADVERT] = KW("lower_prio_no_advert", kw_flag,
-	    0, 1),
+	    conf_inherit_kw_garp, 1, 1),
+	[CONF_IK_LOWER_PRIO_NO_ADVERT] = KW("lower_prio_no_advert",
+	    conf_inherit_kw_flag, 0, 1),
 	[CONF_IK_HIGHER_PRIO_SEND_ADVERT] = KW("higher_prio_send_advert",
-	    kw_flag, 0, 1),
+	    conf_inherit_kw_flag, 0, 1),
 	[CONF_IK_TRACK_CHECK] = BLK("track_check", CONF_BLK_TRACK_CHECK,
 	    kw_list_open, 0, 0),
 	[CONF_IK_DEFAULT_CHECKS] = KW("default_checks", kw_default_checks,
@@ -739,9 +331,9 @@ const struct conf_kw conf_kw_instance[] = {
 	[CONF_IK_HEALTH_STRICT] = KW("health_strict", kw_inst_flag, 0, 0),
 	[CONF_IK_UNICAST_TTL] = KW("unicast_ttl", kw_unicast_ttl, 1, 1),
 	[CONF_IK_CHECK_UNICAST_SRC] = KW("check_unicast_src",
-	    kw_check_unicast_src, 0, 1),
-	[CONF_IK_NOTIFY_SCRIPT_TIMEOUT] = KW("notify_script_timeout", kw_garp,
-	    1, 1),
+	    conf_inherit_kw_unicast_src, 0, 1),
+	[CONF_IK_NOTIFY_SCRIPT_TIMEOUT] = KW("notify_script_timeout",
+	    conf_inherit_kw_garp, 1, 1),
 	[CONF_IK_MCAST_SRC] = KW("mcast_src_ip", conf_sys_kw_instance, 1, 1),
 	[CONF_IK_PREEMPT] = KW("preempt", conf_sys_kw_instance, 0, 0),
 	[CONF_IK_STRICT] = KW("strict_mode", conf_sys_kw_instance, 0, 1),
