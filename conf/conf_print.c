@@ -9,23 +9,24 @@
 
 #include "conf/conf.h"
 #include "conf/conf_lex.h"
+#include "conf/conf_print.h"
 
-static void
-print_us(FILE *out, uint64_t us)
+void
+conf_pr_us(FILE *out, uint64_t us)
 {
 	char buf[CONF_SECONDS_MAX];
 
 	fputs(conf_lex_fmt_seconds(buf, sizeof(buf), us), out);
 }
 
-static void
-print_word(FILE *out, const char *s)
+void
+conf_pr_word(FILE *out, const char *s)
 {
 	conf_lex_print_word(out, s, strlen(s));
 }
 
-static void
-print_addr(FILE *out, int family, const uint8_t *addr)
+void
+conf_pr_addr(FILE *out, int family, const uint8_t *addr)
 {
 	char a[INET6_ADDRSTRLEN];
 
@@ -34,20 +35,20 @@ print_addr(FILE *out, int family, const uint8_t *addr)
 	fputs(a, out);
 }
 
-static const char *
-onoff(bool b)
+const char *
+conf_pr_onoff(bool b)
 {
 	return b ? "on" : "off";
 }
 
 /* "    KW VALUE\n" with VALUE quoted if needed; nothing if VALUE is "". */
-static void
-print_opt(FILE *out, const char *indent, const char *kw, const char *s)
+void
+conf_pr_opt(FILE *out, const char *indent, const char *kw, const char *s)
 {
 	if (s == NULL || s[0] == '\0')
 		return;
 	fprintf(out, "%s%s ", indent, kw);
-	print_word(out, s);
+	conf_pr_word(out, s);
 	fputc('\n', out);
 }
 
@@ -57,27 +58,27 @@ print_fifo(FILE *out, const char *kw, const struct conf_fifo *f)
 	if (f->path[0] == '\0')
 		return;
 	fprintf(out, "    %s ", kw);
-	print_word(out, f->path);
+	conf_pr_word(out, f->path);
 	if (f->user[0] != '\0') {
 		fputc(' ', out);
-		print_word(out, f->user);
+		conf_pr_word(out, f->user);
 	}
 	if (f->group[0] != '\0') {
 		fputc(' ', out);
-		print_word(out, f->group);
+		conf_pr_word(out, f->group);
 	}
 	fputc('\n', out);
 	if (f->script[0] == '\0')
 		return;
 	fprintf(out, "    %s_script ", kw);
-	print_word(out, f->script);
+	conf_pr_word(out, f->script);
 	if (f->script_user[0] != '\0') {
 		fputc(' ', out);
-		print_word(out, f->script_user);
+		conf_pr_word(out, f->script_user);
 	}
 	if (f->script_group[0] != '\0') {
 		fputc(' ', out);
-		print_word(out, f->script_group);
+		conf_pr_word(out, f->script_group);
 	}
 	fputc('\n', out);
 }
@@ -100,7 +101,7 @@ print_sys(FILE *out, const struct conf *c)
 		fprintf(out, "    vrrp_rlimit_rttime %u\n", c->rlimit_rttime_us);
 	if (c->startup_delay_us != 0) {
 		fprintf(out, "    vrrp_startup_delay ");
-		print_us(out, c->startup_delay_us);
+		conf_pr_us(out, c->startup_delay_us);
 		fputc('\n', out);
 	}
 	if (c->has_umask)
@@ -113,7 +114,7 @@ static void
 print_global(FILE *out, const struct conf *c)
 {
 	fprintf(out, "global_defs {\n");
-	print_opt(out, "    ", "router_id", c->router_id);
+	conf_pr_opt(out, "    ", "router_id", c->router_id);
 	fprintf(out, "    vrrp_version %u\n", c->vrrp_version);
 	if (c->script_user[0] != '\0') {
 		fprintf(out, "    script_user %s", c->script_user);
@@ -135,187 +136,33 @@ print_global(FILE *out, const struct conf *c)
 	/* keepalived refuses an explicit 0, its default */
 	if (c->garp_interval_us != 0) {
 		fprintf(out, "    vrrp_garp_interval ");
-		print_us(out, c->garp_interval_us);
+		conf_pr_us(out, c->garp_interval_us);
 		fputc('\n', out);
 	}
 	if (c->gna_interval_us != 0) {
 		fprintf(out, "    vrrp_gna_interval ");
-		print_us(out, c->gna_interval_us);
+		conf_pr_us(out, c->gna_interval_us);
 		fputc('\n', out);
 	}
 	fprintf(out, "    vrrp_lower_prio_no_advert %s\n"
 	    "    vrrp_higher_prio_send_advert %s\n"
 	    "    vrrp_skip_check_adv_addr %s\n",
-	    onoff(c->lower_prio_no_advert), onoff(c->higher_prio_send_advert),
-	    onoff(c->skip_check_adv_addr));
-	print_opt(out, "    ", "postfix_config_dir", c->postfix_config_dir);
+	    conf_pr_onoff(c->lower_prio_no_advert),
+	    conf_pr_onoff(c->higher_prio_send_advert),
+	    conf_pr_onoff(c->skip_check_adv_addr));
+	conf_pr_opt(out, "    ", "postfix_config_dir", c->postfix_config_dir);
 	fprintf(out, "    default_smtp_ip ");
-	print_addr(out, c->default_smtp_family, c->default_smtp_ip);
+	conf_pr_addr(out, c->default_smtp_family, c->default_smtp_ip);
 	fprintf(out, "\n    default_smtp_port %u\n", c->default_smtp_port);
 	if (c->metrics_port != 0) {
 		fprintf(out, "    metrics_listen %s", c->metrics_family ==
 		    AF_INET6 ? "[" : "");
-		print_addr(out, c->metrics_family, c->metrics_addr);
+		conf_pr_addr(out, c->metrics_family, c->metrics_addr);
 		fprintf(out, "%s:%u\n", c->metrics_family == AF_INET6 ? "]" :
 		    "", c->metrics_port);
 	}
 	print_sys(out, c);
 	fputs("}\n", out);
-}
-
-/* Health checks -------------------------------------------------------- */
-
-static void
-print_smtp(FILE *out, const struct conf_check_smtp *s)
-{
-	static const char *const tls[] = { "off", "on", "required" };
-
-	fprintf(out, "    connect_ip ");
-	print_addr(out, s->family, s->addr);
-	fprintf(out, "\n    connect_port %u\n", s->port);
-	print_opt(out, "    ", "helo_name", s->helo_name);
-	fprintf(out, "    starttls %s\n", tls[s->starttls]);
-	if (s->starttls != CONF_STARTTLS_OFF) {
-		fprintf(out, "    tls_verify %s\n", onoff(s->tls_verify));
-		print_opt(out, "    ", "tls_ca_file", s->tls_ca_file);
-		print_opt(out, "    ", "tls_server_name", s->tls_server_name);
-		fprintf(out, "    tls_days_warn %u\n    tls_days_crit %u\n",
-		    s->tls_days_warn, s->tls_days_crit);
-	}
-	if (s->rcpt_to[0] != '\0') {
-		print_opt(out, "    ", "mail_from", s->mail_from);
-		print_opt(out, "    ", "rcpt_to", s->rcpt_to);
-	}
-}
-
-static void
-print_postfix(FILE *out, const struct conf_check_postfix *pf)
-{
-	print_opt(out, "    ", "config_dir", pf->config_dir);
-	print_opt(out, "    ", "queue_directory", pf->queue_directory);
-	fprintf(out, "    max_incoming_age %u\n    max_active_age %u\n"
-	    "    max_deferred %u\n    max_hold %u\n    max_corrupt %u\n",
-	    pf->max_incoming_age_s, pf->max_active_age_s, pf->max_deferred,
-	    pf->max_hold, pf->max_corrupt);
-	fprintf(out, "    master_poll ");
-	print_us(out, pf->master_poll_us);
-	fputc('\n', out);
-}
-
-/* keepalived's trackers, in keepalived's words. */
-static void
-print_script(FILE *out, const struct conf_check *ch)
-{
-	const struct conf_check_script *s = &ch->script;
-
-	fprintf(out, "    script ");
-	print_word(out, s->cmd);
-	fprintf(out, "\n    interval ");
-	print_us(out, ch->interval_us);
-	fprintf(out, "\n    timeout ");
-	print_us(out, ch->timeout_us);
-	fprintf(out, "\n    weight %d%s\n    rise %u\n    fall %u\n",
-	    ch->weight, s->reverse ? " reverse" : "", ch->rise, ch->fall);
-	if (s->user[0] != '\0') {
-		fprintf(out, "    user ");
-		print_word(out, s->user);
-		if (s->group[0] != '\0') {
-			fputc(' ', out);
-			print_word(out, s->group);
-		}
-		fputc('\n', out);
-	}
-	if (s->init_fail)
-		fprintf(out, "    init_fail\n");
-}
-
-static void
-print_process(FILE *out, const struct conf_check *ch)
-{
-	static const char *const pm[] = { "", "", " partial", " initial" };
-	const struct conf_check_process *pr = &ch->process;
-	size_t off;
-
-	fprintf(out, "    process ");
-	print_word(out, pr->name);
-	for (off = 0; off < pr->params_len; off += strlen(pr->params + off) + 1) {
-		fputc(' ', out);
-		print_word(out, pr->params + off);
-	}
-	fputc('\n', out);
-	if (pr->param_match != CONF_PARAM_NONE)
-		fprintf(out, "    param_match%s\n", pm[pr->param_match]);
-	if (pr->full_command)
-		fprintf(out, "    full_command\n");
-	fprintf(out, "    weight %d%s\n", ch->weight, pr->reverse ? " reverse" :
-	    "");
-	if (pr->quorum_max != 0)	/* quorum_max 0 sets quorum 0 */
-		fprintf(out, "    quorum %u\n", pr->quorum);
-	if (pr->quorum_max != UINT32_MAX)
-		fprintf(out, "    quorum_max %u\n", pr->quorum_max);
-	if (pr->fork_delay_us != 0) {
-		fprintf(out, "    fork_delay ");
-		print_us(out, pr->fork_delay_us);
-		fputc('\n', out);
-	}
-	if (pr->terminate_delay_us != 0) {
-		fprintf(out, "    terminate_delay ");
-		print_us(out, pr->terminate_delay_us);
-		fputc('\n', out);
-	}
-}
-
-static void
-print_tracker(FILE *out, const struct conf_check *ch)
-{
-	const struct conf_check_file *f = &ch->tfile;
-
-	fprintf(out, "\n%s ", ch->type == CONF_CHECK_SCRIPT ? "vrrp_script" :
-	    ch->type == CONF_CHECK_FILE ? "track_file" : "vrrp_track_process");
-	print_word(out, ch->name);
-	fprintf(out, " {\n");
-	if (ch->type == CONF_CHECK_SCRIPT) {
-		print_script(out, ch);
-	} else if (ch->type == CONF_CHECK_PROCESS) {
-		print_process(out, ch);
-	} else {
-		print_opt(out, "    ", "file", f->path);
-		fprintf(out, "    weight %d%s\n", ch->weight, f->reverse ?
-		    " reverse" : "");
-		if (f->init_file)
-			fprintf(out, "    init_file %d%s\n", f->init_value,
-			    f->overwrite ? " overwrite" : "");
-	}
-	fprintf(out, "}\n");
-}
-
-static void
-print_check(FILE *out, const struct conf_check *ch)
-{
-	bool smtp = ch->type == CONF_CHECK_SMTP;
-
-	if (ch->type != CONF_CHECK_SMTP && ch->type != CONF_CHECK_POSTFIX) {
-		print_tracker(out, ch);
-		return;
-	}
-
-	fprintf(out, "\n%s ", smtp ? "smtp_check" : "postfix_check");
-	print_word(out, ch->name);
-	fprintf(out, " {\n");
-	if (smtp)
-		print_smtp(out, &ch->smtp);
-	else
-		print_postfix(out, &ch->postfix);
-	fprintf(out, "    interval ");
-	print_us(out, ch->interval_us);
-	if (smtp) {
-		fprintf(out, "\n    timeout ");
-		print_us(out, ch->timeout_us);
-		fprintf(out, "\n    step_timeout ");
-		print_us(out, ch->step_timeout_us);
-	}
-	fprintf(out, "\n    rise %u\n    fall %u\n    weight %d\n}\n", ch->rise,
-	    ch->fall, ch->weight);
 }
 
 /* vrrp_instance -------------------------------------------------------- */
@@ -381,7 +228,7 @@ print_unicast(FILE *out, const struct conf_instance *in)
 
 	if (in->has_unicast_src) {
 		fprintf(out, "    unicast_src_ip ");
-		print_addr(out, in->family, in->unicast_src);
+		conf_pr_addr(out, in->family, in->unicast_src);
 		fputc('\n', out);
 	}
 	if (in->npeers == 0)
@@ -389,7 +236,7 @@ print_unicast(FILE *out, const struct conf_instance *in)
 	fprintf(out, "    unicast_peer {\n");
 	for (i = 0; i < in->npeers; i++) {
 		fprintf(out, "        ");
-		print_addr(out, in->peers[i].family, in->peers[i].addr);
+		conf_pr_addr(out, in->peers[i].family, in->peers[i].addr);
 		if (in->peers[i].min_ttl != conf_peer_min_ttl_default(
 		    in->peers[i].family) || in->peers[i].max_ttl != 255)
 			fprintf(out, " min_ttl %u max_ttl %u",
@@ -411,8 +258,8 @@ print_garp(FILE *out, const struct conf_instance *in)
 	    in->garp_master_delay_s, in->garp_master_repeat,
 	    in->garp_master_refresh_s, in->garp_master_refresh_repeat,
 	    in->garp_lower_prio_delay_s, in->garp_lower_prio_repeat,
-	    onoff(in->lower_prio_no_advert),
-	    onoff(in->higher_prio_send_advert));
+	    conf_pr_onoff(in->lower_prio_no_advert),
+	    conf_pr_onoff(in->higher_prio_send_advert));
 	if (in->notify_script_timeout_s != 10)
 		fprintf(out, "    notify_script_timeout %u\n",
 		    in->notify_script_timeout_s);
@@ -428,7 +275,7 @@ print_track_ifs(FILE *out, const struct conf_track_if *t, size_t n)
 	fprintf(out, "    track_interface {\n");
 	for (i = 0; i < n; i++) {
 		fprintf(out, "        ");
-		print_word(out, t[i].name);
+		conf_pr_word(out, t[i].name);
 		fprintf(out, " weight %d\n", t[i].weight);
 	}
 	fprintf(out, "    }\n");
@@ -441,7 +288,7 @@ print_tracking(FILE *out, const struct conf_instance *in)
 		fprintf(out, "    dont_track_primary\n");
 	if (in->use_vmac) {
 		fprintf(out, "    use_vmac ");
-		print_word(out, in->vmac_name);
+		conf_pr_word(out, in->vmac_name);
 		fprintf(out, "\n%s", in->vmac_xmit_base ?
 		    "    vmac_xmit_base\n" : "");
 	}
@@ -468,7 +315,7 @@ print_track_list(FILE *out, const struct conf *c,
 		if (n++ == 0)
 			fprintf(out, "    %s {\n", kw);
 		fprintf(out, "        ");
-		print_word(out, c->checks[tr->check].name);
+		conf_pr_word(out, c->checks[tr->check].name);
 		fprintf(out, " weight %d", tr->weight);
 		if (t != CONF_CHECK_SMTP)
 			fprintf(out, " %s", tr->reverse ? "reverse" :
@@ -490,7 +337,7 @@ print_health(FILE *out, const struct conf *c, const struct conf_instance *in)
 	    "track_file");
 	print_track_list(out, c, in->tracks, in->ntracks, CONF_CHECK_PROCESS,
 	    "track_process");
-	fprintf(out, "    default_checks %s\n", onoff(in->default_checks));
+	fprintf(out, "    default_checks %s\n", conf_pr_onoff(in->default_checks));
 	if (in->health_strict)
 		fprintf(out, "    health_strict\n");
 	for (i = 0; i < in->ntracks; i++)
@@ -507,7 +354,7 @@ print_health(FILE *out, const struct conf *c, const struct conf_instance *in)
 		    ck->type != CONF_CHECK_POSTFIX)
 			continue;
 		fprintf(out, "        ");
-		print_word(out, ck->name);
+		conf_pr_word(out, ck->name);
 		fprintf(out, " weight %d\n", in->tracks[i].weight);
 	}
 	fprintf(out, "    }\n");
@@ -517,18 +364,18 @@ static void
 print_instance(FILE *out, const struct conf *c, const struct conf_instance *in)
 {
 	fprintf(out, "\nvrrp_instance ");
-	print_word(out, in->name);
+	conf_pr_word(out, in->name);
 	fprintf(out, " {\n    state %s\n    interface ",
 	    in->init_state == CONF_STATE_MASTER ? "MASTER" : "BACKUP");
-	print_word(out, in->interface);
+	conf_pr_word(out, in->interface);
 	fprintf(out, "\n    virtual_router_id %u\n    priority %u\n"
 	    "    version %u\n    advert_int ", in->vrid, in->priority,
 	    in->version);
-	print_us(out, (uint64_t)in->advert_int_cs * 10000);
+	conf_pr_us(out, (uint64_t)in->advert_int_cs * 10000);
 	if (in->nopreempt)
 		fprintf(out, "\n    nopreempt");
 	fprintf(out, "\n    preempt_delay ");
-	print_us(out, (uint64_t)in->preempt_delay_ms * 1000);
+	conf_pr_us(out, (uint64_t)in->preempt_delay_ms * 1000);
 	fputc('\n', out);
 	if (in->strict)
 		fprintf(out, "    strict_mode\n");
@@ -536,11 +383,11 @@ print_instance(FILE *out, const struct conf *c, const struct conf_instance *in)
 		fprintf(out, "    accept\n");
 	print_unicast(out, in);
 	print_garp(out, in);
-	print_opt(out, "    ", "notify_master", in->notify_master);
-	print_opt(out, "    ", "notify_backup", in->notify_backup);
-	print_opt(out, "    ", "notify_fault", in->notify_fault);
-	print_opt(out, "    ", "notify_stop", in->notify_stop);
-	print_opt(out, "    ", "notify", in->notify);
+	conf_pr_opt(out, "    ", "notify_master", in->notify_master);
+	conf_pr_opt(out, "    ", "notify_backup", in->notify_backup);
+	conf_pr_opt(out, "    ", "notify_fault", in->notify_fault);
+	conf_pr_opt(out, "    ", "notify_stop", in->notify_stop);
+	conf_pr_opt(out, "    ", "notify", in->notify);
 	print_tracking(out, in);
 	if (in->auth_type == CONF_AUTH_PASS) {
 		fprintf(out, "    authentication {\n        auth_type PASS\n"
@@ -568,20 +415,20 @@ print_sync(FILE *out, const struct conf *c, const struct conf_sync_group *g)
 	size_t i, n;
 
 	fprintf(out, "\nvrrp_sync_group ");
-	print_word(out, g->name);
+	conf_pr_word(out, g->name);
 	fprintf(out, " {\n    group {\n");
 	for (i = 0; i < g->nmembers; i++) {
 		fprintf(out, "        ");
-		print_word(out, g->members[i].name);
+		conf_pr_word(out, g->members[i].name);
 		fputc('\n', out);
 	}
 	fprintf(out, "    }\n");
 	print_track_ifs(out, g->track_ifs, g->ntrack_ifs);
-	print_opt(out, "    ", "notify_master", g->notify_master);
-	print_opt(out, "    ", "notify_backup", g->notify_backup);
-	print_opt(out, "    ", "notify_fault", g->notify_fault);
-	print_opt(out, "    ", "notify_stop", g->notify_stop);
-	print_opt(out, "    ", "notify", g->notify);
+	conf_pr_opt(out, "    ", "notify_master", g->notify_master);
+	conf_pr_opt(out, "    ", "notify_backup", g->notify_backup);
+	conf_pr_opt(out, "    ", "notify_fault", g->notify_fault);
+	conf_pr_opt(out, "    ", "notify_stop", g->notify_stop);
+	conf_pr_opt(out, "    ", "notify", g->notify);
 	if (g->tracking_weight)
 		fprintf(out, "    sync_group_tracking_weight\n");
 	print_track_list(out, c, g->tracks, g->ntracks, CONF_CHECK_SCRIPT,
@@ -600,7 +447,7 @@ print_sync(FILE *out, const struct conf *c, const struct conf_sync_group *g)
 		if (n++ == 0)
 			fprintf(out, "    track_check {\n");
 		fprintf(out, "        ");
-		print_word(out, ck->name);
+		conf_pr_word(out, ck->name);
 		fprintf(out, " weight %d\n", g->tracks[i].weight);
 	}
 	if (n > 0)
@@ -623,90 +470,9 @@ conf_print(FILE *out, const struct conf *conf)
 	print_lines(out, "", "static_rules", conf->static_rules,
 	    conf->nstatic_rules, sizeof(*conf->static_rules), rule_str);
 	for (i = 0; i < conf->nchecks; i++)
-		print_check(out, &conf->checks[i]);
+		conf_pr_check(out, &conf->checks[i]);
 	for (i = 0; i < conf->ninstances; i++)
 		print_instance(out, conf, &conf->instances[i]);
 	for (i = 0; i < conf->nsync_groups; i++)
 		print_sync(out, conf, &conf->sync_groups[i]);
-}
-
-/* What one check looks at, e.g. "smtp 127.0.0.1:25, STARTTLS required". */
-static void
-print_target(FILE *out, const struct conf_check *k)
-{
-	if (k->type == CONF_CHECK_SCRIPT) {
-		fprintf(out, "script %s", k->script.cmd);
-		return;
-	}
-	if (k->type == CONF_CHECK_FILE) {
-		fprintf(out, "file %s", k->tfile.path);
-		return;
-	}
-	if (k->type == CONF_CHECK_PROCESS) {
-		fprintf(out, "process %s, quorum %u", k->process.name,
-		    k->process.quorum);
-		return;
-	}
-	if (k->type == CONF_CHECK_POSTFIX) {
-		fprintf(out, "postfix %s", k->postfix.queue_directory[0] ?
-		    k->postfix.queue_directory : k->postfix.config_dir);
-		return;
-	}
-	fputs("smtp ", out);
-	if (k->smtp.family == AF_INET6)
-		fputc('[', out);
-	print_addr(out, k->smtp.family, k->smtp.addr);
-	fprintf(out, "%s:%u", k->smtp.family == AF_INET6 ? "]" : "",
-	    k->smtp.port);
-	if (k->smtp.starttls != CONF_STARTTLS_OFF)
-		fprintf(out, ", STARTTLS%s", k->smtp.starttls ==
-		    CONF_STARTTLS_REQUIRED ? " required" : "");
-	if (k->smtp.rcpt_to[0] != '\0')
-		fprintf(out, ", RCPT TO %s", k->smtp.rcpt_to);
-}
-
-void
-conf_print_tracks(FILE *out, const struct conf *conf)
-{
-	size_t i, k;
-
-	for (i = 0; i < conf->ninstances; i++) {
-		const struct conf_instance *in = &conf->instances[i];
-
-		fprintf(out, "%s: ", in->name);
-		if (in->ntracks == 0)
-			fputs("tracks no health check", out);
-		for (k = 0; k < in->ntracks; k++) {
-			const struct conf_check *ck =
-			    &conf->checks[in->tracks[k].check];
-
-			fprintf(out, "%s%s (", k == 0 ? "tracks " : "; ",
-			    ck->name);
-			print_target(out, ck);
-			fprintf(out, ", weight %d%s)", in->tracks[k].weight,
-			    in->tracks[k].reverse ? " reverse" : "");
-		}
-		fputs(in->health_strict ? ", health_strict\n" : "\n", out);
-	}
-	for (i = 0; i < conf->nsync_groups; i++) {
-		const struct conf_sync_group *g = &conf->sync_groups[i];
-
-		fprintf(out, "sync group %s: ", g->name);
-		for (k = 0; k < g->nmembers; k++)
-			fprintf(out, "%s%s", k ? ", " : "", g->members[k].name);
-		fputs(" move together", out);
-		for (k = 0; k < g->ntrack_ifs; k++)
-			fprintf(out, "%s%s (weight %d)", k ? ", " : "; tracks ",
-			    g->track_ifs[k].name, g->track_ifs[k].weight);
-		for (k = 0; k < g->ntracks; k++) {
-			const struct conf_check *ck =
-			    &conf->checks[g->tracks[k].check];
-
-			fprintf(out, "%s%s (", k || g->ntrack_ifs ? ", " :
-			    "; tracks ", ck->name);
-			print_target(out, ck);
-			fprintf(out, ", weight %d)", g->tracks[k].weight);
-		}
-		fputc('\n', out);
-	}
 }
