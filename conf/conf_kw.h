@@ -374,6 +374,12 @@ conf_cur_pinst(struct conf_parser *p)
 	return &p->pinst[p->conf->ninstances - 1];
 }
 
+/* Whole-file rules, then the end of parsing (conf_finish.c). */
+void conf_finish(struct conf_parser *p, const char *file);
+
+/* Free what one instance owns (not the instance itself; conf.c). */
+void conf_instance_free(struct conf_instance *in);
+
 /* global_defs (conf_global.c) ------------------------------------------ */
 
 /* The global_defs defaults, before any keyword. */
