@@ -21,7 +21,10 @@ struct hc_master {
 	struct loop_timer timer;
 	struct loop_timer poll;
 	uint64_t interval_us;
-	uint64_t poll_us;
+	uint64_t poll_us;	/* fast: while an instance tracking us is Master */
+	uint64_t slow_us;	/* hc_master_slow_poll_us() */
+	bool fast;
+	bool polling;		/* the poll timer is armed */
 	uid_t uid;
 	int statfd;		/* /proc/pid/stat of the watched master; -1 */
 	bool stopped;		/* the last state read was T */
@@ -363,19 +366,33 @@ master_tick(struct loop_timer *t, uint64_t now, void *arg)
 	m->cb(&m->res, m->arg);	/* last: cb may stop us */
 }
 
+uint64_t
+hc_master_slow_poll_us(uint64_t poll_us, uint64_t interval_us)
+{
+	uint64_t us = HC_MASTER_SLOW_POLL_US;
+
+	if (interval_us < us)
+		us = interval_us;
+	return us < poll_us ? poll_us : us;
+}
+
+bool
+hc_master_poll_needed(uint64_t period_us, uint64_t interval_us)
+{
+	return period_us < interval_us;
+}
+
 /*
- * Between full checks: only the run state, and a callback only when it
- * changes, so that a 10 ms poll costs one pread of /proc/PID/stat.
+ * Re-read the run state only; a callback only when the verdict changes,
+ * so that a poll costs one pread of /proc/PID/stat. started is when the
+ * read began, for the latency.
  */
 static void
-master_poll(struct loop_timer *t, uint64_t now, void *arg)
+reread(struct hc_master *m, uint64_t started)
 {
-	struct hc_master *m = arg;
 	bool was_stopped = m->stopped, was_ok = m->res.cls == HC_OK;
 	char state;
 
-	(void)t;
-	loop_timer_set(m->loop, &m->poll, now + m->poll_us);
 	if (m->statfd < 0 || (!was_ok && !was_stopped))
 		return;		/* nothing to watch, or failing for a reason
 				 * only the full check can clear */
@@ -385,8 +402,59 @@ master_poll(struct loop_timer *t, uint64_t now, void *arg)
 	else if (m->stopped == was_stopped)
 		return;
 	m->res.pid = m->pid;
-	m->res.latency_us = loop_now() - now;
+	m->res.latency_us = loop_now() - started;
 	m->cb(&m->res, m->arg);	/* last: cb may stop us */
+}
+
+static void
+master_poll(struct loop_timer *t, uint64_t now, void *arg)
+{
+	struct hc_master *m = arg;
+
+	(void)t;
+	loop_timer_set(m->loop, &m->poll, now + hc_master_poll_us(m));
+	reread(m, now);
+}
+
+uint64_t
+hc_master_poll_us(const struct hc_master *m)
+{
+	return m->fast ? m->poll_us : m->slow_us;
+}
+
+/* Arm the poll at the current period, or not at all if the full check
+ * already re-reads the state as often. */
+static void
+arm_poll(struct hc_master *m, uint64_t now)
+{
+	uint64_t us = hc_master_poll_us(m);
+
+	m->polling = hc_master_poll_needed(us, m->interval_us) &&
+	    loop_timer_set(m->loop, &m->poll, now + us) == 0;
+	if (!m->polling)
+		loop_timer_cancel(m->loop, &m->poll);
+}
+
+void
+hc_master_set_fast(struct hc_master *m, bool fast)
+{
+	if (m == NULL || m->fast == fast)
+		return;
+	m->fast = fast;
+	arm_poll(m, loop_now());
+}
+
+bool
+hc_master_is_fast(const struct hc_master *m)
+{
+	return m != NULL && m->fast;
+}
+
+void
+hc_master_reread(struct hc_master *m)
+{
+	if (m != NULL)
+		reread(m, loop_now());
 }
 
 struct hc_master *
@@ -414,6 +482,8 @@ hc_master_start(struct loop *l, const char *queue_dir,
 	m->loop = l;
 	m->interval_us = c->interval_us;
 	m->poll_us = c->poll_us;
+	m->slow_us = hc_master_slow_poll_us(c->poll_us, c->interval_us);
+	m->fast = c->fast;
 	m->uid = c->uid;
 	m->cb = cb;
 	m->arg = arg;
@@ -421,12 +491,11 @@ hc_master_start(struct loop *l, const char *queue_dir,
 	m->statfd = -1;
 	loop_timer_init(&m->timer, master_tick, m);
 	loop_timer_init(&m->poll, master_poll, m);
-	if (loop_timer_set(l, &m->timer, loop_now()) < 0 ||
-	    loop_timer_set(l, &m->poll, loop_now() + m->poll_us) < 0) {
-		loop_timer_cancel(l, &m->timer);
+	if (loop_timer_set(l, &m->timer, loop_now()) < 0) {
 		free(m);
 		return NULL;
 	}
+	arm_poll(m, loop_now());
 	return m;
 }
 

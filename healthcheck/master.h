@@ -51,11 +51,31 @@ bool hc_master_exe_is(const char *link, size_t len, const char *want);
 #define HC_MASTER_UID		0
 /* The run-state poll: a stopped master raises no event. */
 #define HC_MASTER_DEF_POLL_US	10000
+/*
+ * The slow poll, while no instance that tracks the check is Master: a
+ * Backup's health only matters when it would take over, and the agent
+ * re-reads it then (hc_master_reread). 10 wake-ups a second instead of
+ * 100 keep an idle Backup cheap.
+ */
+#define HC_MASTER_SLOW_POLL_US	100000
+
+/*
+ * The slow poll period: HC_MASTER_SLOW_POLL_US, or the full check's
+ * interval if shorter, never faster than the fast poll_us. Pure.
+ */
+uint64_t hc_master_slow_poll_us(uint64_t poll_us, uint64_t interval_us);
+
+/*
+ * Whether a poll at period_us adds anything to full checks every
+ * interval_us (each of which reads the state too). Pure.
+ */
+bool hc_master_poll_needed(uint64_t period_us, uint64_t interval_us);
 
 struct hc_master_conf {
 	uint64_t interval_us;	/* full check: master.pid, comm, uid, exe */
 	uint64_t poll_us;	/* run state from a kept /proc/PID/stat fd */
 	uid_t uid;		/* the master's expected real uid */
+	bool fast;		/* poll at poll_us from the start, not slow */
 	const char *exe;	/* expected executable; NULL: not checked */
 };
 
@@ -71,7 +91,8 @@ struct hc_master;
  * /proc/PID/exe is c->exe (resolved with realpath at start; not checked
  * when vipd may not read the link) and that it is not stopped (state T)
  * or a zombie. Between full checks, the state alone is re-read every
- * c->poll_us from a /proc/PID/stat fd kept open (one pread, a few µs).
+ * c->poll_us (fast) or hc_master_slow_poll_us() (slow; see
+ * hc_master_set_fast) from a /proc/PID/stat fd kept open (one pread).
  * cb gets every full check's result, a poll's result only when the
  * verdict changes, and a result at once when the pidfd reports that the
  * process exited. Returns NULL with errno on failure.
@@ -79,6 +100,27 @@ struct hc_master;
 struct hc_master *hc_master_start(struct loop *, const char *queue_dir,
     const struct hc_master_conf *c,
     void (*cb)(const struct hc_master_result *, void *arg), void *arg);
+
+/*
+ * Poll at the fast period (poll_us) or the slow one; re-arms a running
+ * poll at once at the new period. NULL ok.
+ */
+void hc_master_set_fast(struct hc_master *, bool fast);
+
+/* Whether the poll is fast; false for NULL. */
+bool hc_master_is_fast(const struct hc_master *);
+
+/* The current poll period in µs (the full check's interval covers the
+ * state when the poll is not armed). */
+uint64_t hc_master_poll_us(const struct hc_master *);
+
+/*
+ * Re-read the run state now, synchronously (one pread), as a poll
+ * would: if the verdict changed, cb runs before this returns, so the
+ * caller sees a master stopped a moment ago. cb may stop m (then m is
+ * gone on return). NULL ok.
+ */
+void hc_master_reread(struct hc_master *);
 
 /* Stop watching, close the pidfd, free; safe from inside cb. NULL ok. */
 void hc_master_stop(struct hc_master *);

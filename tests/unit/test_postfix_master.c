@@ -103,6 +103,7 @@ struct mctx {
 	struct hc_master_result r;
 	struct loop_timer killer;
 	uint64_t killed_at, seen_after;
+	bool slow;		/* start with the slow poll */
 };
 
 static void
@@ -155,7 +156,8 @@ master_loop(struct mctx *c, struct loop_timer *g, uint64_t interval,
 	ssize_t n;
 	struct hc_master_conf mc = { .interval_us = interval,
 	    .poll_us = c->poll_us ? c->poll_us : interval,
-	    .uid = geteuid() + (uid_t)c->uid_off, .exe = c->exe };
+	    .uid = geteuid() + (uid_t)c->uid_off, .exe = c->exe,
+	    .fast = !c->slow };
 
 	/* The fake masters are forks of this test binary. */
 	assert_true((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) >
@@ -430,6 +432,83 @@ test_master_poll(void **state)
 	rm_tree(root);
 }
 
+/* The slow period: 100 ms, the full check's if shorter, never faster
+ * than the fast one; no poll where the full check reads as often. */
+static void
+test_master_slow_period(void **state)
+{
+	(void)state;
+	assert_int_equal(hc_master_slow_poll_us(10000, 100000), 100000);
+	assert_int_equal(hc_master_slow_poll_us(10000, 10000000), 100000);
+	assert_int_equal(hc_master_slow_poll_us(10000, 30000), 30000);
+	assert_int_equal(hc_master_slow_poll_us(200000, 100000), 200000);
+	assert_int_equal(hc_master_slow_poll_us(10000, 10000), 10000);
+	assert_false(hc_master_poll_needed(100000, 100000));
+	assert_false(hc_master_poll_needed(200000, 100000));
+	assert_true(hc_master_poll_needed(10000, 100000));
+}
+
+/*
+ * Slow poll (100 ms) and full checks every 10 s: a reread right after
+ * SIGSTOP reports it before it returns; set_fast switches the period.
+ */
+static void
+reread_cb(const struct hc_master_result *r, void *arg)
+{
+	struct mctx *c = arg;
+	int st;
+
+	switch (c->phase++) {
+	case 0:
+		expect(r, HC_OK, c->pid[0], "is running");
+		assert_false(hc_master_is_fast(c->m));
+		assert_int_equal(hc_master_poll_us(c->m), 100000);
+		hc_master_reread(c->m);		/* unchanged: no callback */
+		assert_int_equal(c->phase, 1);
+		kill(c->pid[0], SIGSTOP);
+		assert_int_equal(waitpid(c->pid[0], &st, WUNTRACED), c->pid[0]);
+		hc_master_reread(c->m);
+		assert_int_equal(c->phase, 2);	/* seen synchronously */
+		kill(c->pid[0], SIGCONT);
+		assert_int_equal(waitpid(c->pid[0], &st, WCONTINUED),
+		    c->pid[0]);
+		hc_master_set_fast(c->m, true);
+		assert_true(hc_master_is_fast(c->m));
+		assert_int_equal(hc_master_poll_us(c->m), 5000);
+		c->killed_at = loop_now();
+		break;
+	case 1:
+		expect(r, HC_FAILED, c->pid[0], "is stopped");
+		break;
+	default:
+		/* The fast poll (re-armed at 5 ms) sees SIGCONT. */
+		c->seen_after = loop_now() - c->killed_at;
+		expect(r, HC_OK, c->pid[0], "is running");
+		loop_stop(c->l);
+	}
+}
+
+static void
+test_master_reread(void **state)
+{
+	struct mctx c = { 0 };
+	struct loop_timer g;
+	char root[64];
+
+	(void)state;
+	make_dirs(root);
+	c.qdir = root;
+	c.poll_us = 5000;
+	c.slow = true;
+	c.pid[0] = fake_master(root);
+	master_loop(&c, &g, 10000000, reread_cb);
+	assert_int_equal(c.phase, 3);
+	assert_true(c.seen_after < 2000000);
+	kill(c.pid[0], SIGKILL);
+	assert_int_equal(waitpid(c.pid[0], NULL, 0), c.pid[0]);
+	rm_tree(root);
+}
+
 int
 main(void)
 {
@@ -441,6 +520,8 @@ main(void)
 		cmocka_unit_test(test_master_parse_owner),
 		cmocka_unit_test(test_master_impostor),
 		cmocka_unit_test(test_master_poll),
+		cmocka_unit_test(test_master_slow_period),
+		cmocka_unit_test(test_master_reread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
