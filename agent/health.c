@@ -19,8 +19,11 @@
 
 /*
  * master.pid, comm, uid and exe are re-read at a fifth of the check's
- * interval, within 10..100 ms (a restarted master has a new pid); the run
- * state alone every master_poll (10 ms): a SIGSTOP raises no event.
+ * interval, within 10..100 ms (a restarted master has a new pid). A
+ * SIGSTOP raises no event, so while an instance that tracks the check is
+ * Master the run state alone is also re-read every master_poll (10 ms);
+ * on a Backup only by the full check (at most 100 ms apart), and once
+ * more right before it takes over (vipd_health_reread).
  */
 #define MASTER_RECHECK_MIN_US	10000u
 #define MASTER_RECHECK_MAX_US	100000u
@@ -228,6 +231,7 @@ postfix_setup(struct vipd_check *ck)
 	mc.interval_us = master_recheck_us(ck->conf);
 	mc.poll_us = c->master_poll_us;
 	mc.uid = HC_MASTER_UID;
+	mc.fast = false;	/* vipd_health_poll_update once Master */
 	mc.exe = master_exe(c->config_dir, exe, sizeof(exe));
 	ck->master = hc_master_start(ck->vipd->loop, ck->queue_dir, &mc,
 	    master_cb, ck);
@@ -466,6 +470,59 @@ vipd_health_check_changed(struct vipd_check *ck, uint64_t now)
 	}
 }
 
+/* Whether inst tracks ck, itself or through its sync group. */
+static bool
+tracks(const struct vipd_instance *inst, const struct vipd_check *ck)
+{
+	const struct conf_instance *c = inst->conf;
+	const struct vipd_sync *sg = inst->sync;
+	const struct vipd *v = inst->vipd;
+	size_t k;
+
+	/* Bounds: in the middle of a reload an instance may still hold the
+	 * old configuration; the reload re-runs vipd_health_poll_update. */
+	for (k = 0; k < c->ntracks; k++)
+		if (c->tracks[k].check < v->nchecks &&
+		    v->checks[c->tracks[k].check] == ck)
+			return true;
+	for (k = 0; sg != NULL && k < sg->conf->ntracks; k++)
+		if (sg->conf->tracks[k].check < v->nchecks &&
+		    v->checks[sg->conf->tracks[k].check] == ck)
+			return true;
+	return false;
+}
+
+void
+vipd_health_poll_update(struct vipd *v)
+{
+	size_t i, j;
+
+	for (j = 0; j < v->nchecks; j++) {
+		struct vipd_check *ck = v->checks[j];
+		bool fast = false;
+
+		if (ck == NULL || ck->master == NULL)
+			continue;
+		for (i = 0; i < v->ninsts && !fast; i++)
+			fast = v->insts[i]->fsm.state == VRRP_STATE_MASTER &&
+			    tracks(v->insts[i], ck);
+		hc_master_set_fast(ck->master, fast);
+	}
+}
+
+void
+vipd_health_reread(struct vipd_instance *inst)
+{
+	struct vipd *v = inst->vipd;
+	size_t j;
+
+	/* By index: a callback re-gates, and nothing in it frees checks. */
+	for (j = 0; j < v->nchecks; j++)
+		if (v->checks[j] != NULL && v->checks[j]->master != NULL &&
+		    tracks(inst, v->checks[j]))
+			hc_master_reread(v->checks[j]->master);
+}
+
 static void
 set_priority(struct vipd_instance *inst, uint8_t prio, const char *why,
     uint64_t now)
@@ -600,6 +657,15 @@ check_json(const struct vipd_check *ck, int weight)
 	if (ck->have_master)
 		json_object_set_new(o, "master_pid",
 		    json_integer(ck->mres.pid));
+	if (ck->master != NULL) {
+		char poll[48];
+
+		snprintf(poll, sizeof(poll), "%llu ms (%s)",
+		    (unsigned long long)(hc_master_poll_us(ck->master) +
+		    500) / 1000, hc_master_is_fast(ck->master) ? "Master" :
+		    "Backup");
+		json_object_set_new(o, "master_poll", json_string(poll));
+	}
 	if (ck->have_queue) {
 		json_t *q = json_object();
 		int i;

@@ -37,6 +37,20 @@ void vipd_health_check_changed(struct vipd_check *, uint64_t now);
  */
 void vipd_health_noted(struct vipd_check *, bool was_known, bool was_ok);
 
+/*
+ * Postfix master polls: fast for a check that an instance in MASTER
+ * tracks (itself or through its sync group), slow otherwise. Called
+ * after every state transition.
+ */
+void vipd_health_poll_update(struct vipd *);
+
+/*
+ * Re-read now the Postfix master state of every check inst tracks
+ * (itself or through its sync group), before it takes over: a change
+ * is applied (re-gate, FAULT) before this returns, and may move inst.
+ */
+void vipd_health_reread(struct vipd_instance *);
+
 /* inst's checks and the priority they make, for vipctl status. */
 json_t *vipd_health_json(const struct vipd_instance *);
 

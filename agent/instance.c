@@ -54,12 +54,41 @@ vipd_instance_src(const struct vipd_instance *inst)
 static void apply(struct vipd_instance *, const struct vrrp_fsm_result *,
     uint64_t);
 
+/*
+ * Whether ev would make inst Master (or, in a sync group, want to be):
+ * the pure machine, run on a copy.
+ */
+static bool
+would_take_over(const struct vipd_instance *inst,
+    const struct vrrp_fsm_event *ev, uint64_t now)
+{
+	struct vrrp_fsm f = inst->fsm;
+	struct vrrp_fsm_result res;
+
+	if (f.state == VRRP_STATE_MASTER)
+		return false;
+	vrrp_fsm_handle(&f, ev, now, &res);
+	return (res.changed && res.to == VRRP_STATE_MASTER) ||
+	    (res.want_master && !inst->fsm.want_master);
+}
+
 void
 vipd_instance_fsm(struct vipd_instance *inst, const struct vrrp_fsm_event *ev,
     uint64_t now, const char *why)
 {
 	struct vrrp_fsm_result res;
 
+	/*
+	 * A Backup polls its Postfix master slowly: re-read it now, before
+	 * the event, so that a master stopped a moment ago fails the check
+	 * first (which may move inst, e.g. into FAULT, right here) and the
+	 * event then meets the state that results.
+	 */
+	if (!inst->rereading && would_take_over(inst, ev, now)) {
+		inst->rereading = true;
+		vipd_health_reread(inst);
+		inst->rereading = false;
+	}
 	inst->why = why;
 	vrrp_fsm_handle(&inst->fsm, ev, now, &res);
 	apply(inst, &res, now);
@@ -379,6 +408,10 @@ apply(struct vipd_instance *inst, const struct vrrp_fsm_result *res,
 	}
 	if (res->changed)
 		record_transition(inst, res);
+	/* Not when stopping: a reload may be taking instances apart. */
+	if (res->changed && (res->from == VRRP_STATE_MASTER ||
+	    res->to == VRRP_STATE_MASTER) && res->to != VRRP_STATE_INIT)
+		vipd_health_poll_update(inst->vipd);
 	loop_timer_set(l, &inst->timer, inst->fsm.deadline);
 	vipd_sync_member_moved(inst, res, now);
 }

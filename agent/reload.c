@@ -558,6 +558,7 @@ commit(struct vipd *v, struct plan *p)
 			vipd_instance_start(v->insts[i], now);
 		else
 			vipd_health_apply(v->insts[i], now);
+	vipd_health_poll_update(v);	/* new checks start slow */
 	conf_free(old);
 }
 

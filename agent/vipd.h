@@ -181,6 +181,7 @@ struct vipd_instance {
 	bool maintenance;		/* vipctl maintenance on */
 	char maintenance_note[160];	/* outcome of the last handover */
 	const char *why;		/* reason for the next transition */
+	bool rereading;			/* in vipd_health_reread */
 	char **notify_argv[5];		/* split notify_master, _backup,
 					 * _fault, _stop, notify; NULL = none */
 	/* Its own script queue and timeout: a hanging script of one
