@@ -257,6 +257,9 @@ print_check(const json_t *ck, FILE *out)
 			    json_number_value(v), field(ck, "queue_slices",
 			    why, sizeof(why)));
 	}
+	if (json_is_string(v = json_object_get(ck, "master_poll")))
+		fprintf(out, "; master polled every %s",
+		    scalar(v, a, sizeof(a)));
 	fputc('\n', out);
 }
 
