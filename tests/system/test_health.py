@@ -186,33 +186,101 @@ def wall_of_day():
 
 
 def test_frozen_master_seen_within_10ms(make_lab):
-    """README: the Postfix master's state is re-read every 10 ms
-    (master_poll).  Freeze the Backup's master (its smtpd children go on
-    serving, so only the master check can see it) 12 times and time each
-    detection: vipd's log line against the SIGSTOP.  At least 10 must come
-    within one re-read plus 30 ms (a 100 ms re-read would put about 7 of 12
-    beyond that), and none later than 200 ms (both slacks scaled)."""
+    """README: while Master, the Postfix master's state is re-read every
+    10 ms (master_poll).  Freeze the Master's Postfix master (its smtpd
+    children go on serving, so only the master check can see it) 12 times
+    and time each detection: vipd's log line against the SIGSTOP.  At least
+    10 must come within one re-read plus 30 ms (the Backup's 100 ms re-read
+    would put about 7 of 12 beyond that), and none later than 200 ms (both
+    slacks scaled).  After each, h1 is thawed and must be Master again with
+    the check passing (so it polls fast again) before the next freeze."""
     lab, pf = mx_lab(make_lab)
     start_mx(lab)
-    agent = lab.hosts["h2"].agent
+    agent = lab.hosts["h1"].agent
     pat = r"^check default_postfix: failing \(postfix master \(pid \d+\) is stopped\)$"
     lat = []
     for n in range(12):
         before = len(log_times(agent, pat))
         t = wall_of_day()
-        pf["h2"].freeze(smtpd=False)
+        pf["h1"].freeze(smtpd=False)
         assert wait_for(lambda: len(log_times(agent, pat)) > before, 3), agent.log_text()
         lat.append(log_times(agent, pat)[before] - t)
-        pf["h2"].thaw()
-        assert wait_for(lambda: check(lab.instance("h2"), "default_postfix")["state"]
+        pf["h1"].thaw()
+        settle(lab, "h1", timeout=INTERVAL + 3 * ADV + 3)
+        assert wait_for(lambda: check(lab.instance("h1"), "default_postfix")["state"]
                         == "passing", 3)
-        assert check(lab.instance("h2"), "default_smtp")["state"] == "passing"
+        assert check(lab.instance("h1"), "default_smtp")["state"] == "passing"
+        assert check(lab.instance("h1"), "default_postfix")["master_poll"] == "10 ms (Master)"
         time.sleep(0.013 * (n % 4))     # vary the phase against the re-read
     shown = ["%.3f" % x for x in lat]
     assert sum(x <= MASTER_REREAD + scaled(0.03) for x in lat) >= 10, \
         "frozen master seen after %s s" % shown
     assert max(lat) <= MASTER_REREAD + scaled(0.2), "frozen master seen after %s s" % shown
     assert lab.holders() == ["h1"]
+
+
+def test_backup_frozen_master_never_takes_over(make_lab):
+    """vipd.conf(5) master_poll: a Backup re-reads its Postfix master only
+    every 100 ms, but once more right before it takes over.  h2 (250,
+    health_strict) gets its master frozen, and a moment later the Master h1
+    (254) stops: its priority-0 advert lets h2 take over after Skew_Time
+    (5 ms), far below the slow re-read, so only the re-read before the
+    takeover can keep h2 out.  h2 must never hold the VIP and must show the
+    check failing at priority 0; thawed, it takes over.  Five times, with
+    h1 restarted (and preempting) in between, to catch the race."""
+    lab, pf = mx_lab(make_lab)
+    prios = {"h1": 254, "h2": 250}
+    start_mx(lab, extra="health_strict", prios=prios)
+    skew = (256 - prios["h2"]) * ADV / 256
+    pat = r"^check default_postfix: failing \(postfix master \(pid \d+\) is stopped\)$"
+    for n in range(5):
+        assert check(lab.instance("h2"), "default_postfix")["master_poll"] == "100 ms (Backup)"
+        t0 = time.monotonic()
+        pf["h2"].freeze(smtpd=False)
+        time.sleep(0.002 * (n % 3))
+        lab.stop_vipd("h1")
+        # Several Master_Down_Intervals with nobody else: h2 stays out.
+        end = time.monotonic() + 3 * (3 * ADV + skew) + SLACK
+        while time.monotonic() < end:
+            assert lab.holders() == [], "h2 took the VIP with a frozen master"
+            time.sleep(0.02)
+        assert lab.monitor.gained("h2", t0) is None, "h2 held the VIP for a moment"
+        i = lab.instance("h2")
+        assert (i["state"], i["effective_priority"], i["vips_installed"]) == \
+            ("BACKUP", 0, False), i
+        assert re.search(r"is stopped$", check(i, "default_postfix")["reason"]), i["health"]
+        assert log_times(lab.hosts["h2"].agent, pat)
+        # Thawed: the check passes at the next full check and h2 takes over.
+        t1 = time.monotonic()
+        pf["h2"].thaw()
+        assert wait_for(lambda: lab.holders() == ["h2"], INTERVAL + 3 * ADV + skew + 2), \
+            lab.instance("h2")
+        assert lab.monitor.gained("h2", t1)
+        assert check(lab.instance("h2"), "default_postfix")["master_poll"] == "10 ms (Master)"
+        lab.start_vipd("h1", conf("h1", prios["h1"], extra="health_strict"))
+        settle(lab, "h1", timeout=8)
+    invariant(lab, ADV)
+
+
+def test_status_shows_master_poll_period(make_lab):
+    """vipctl status: the Postfix master is polled every master_poll (10 ms)
+    on the Master and every 100 ms on the Backup; the period follows the
+    state when the Master goes away."""
+    lab, pf = mx_lab(make_lab)
+    start_mx(lab)
+    assert check(lab.instance("h1"), "default_postfix")["master_poll"] == "10 ms (Master)"
+    assert check(lab.instance("h2"), "default_postfix")["master_poll"] == "100 ms (Backup)"
+    assert "default_smtp" in [c["name"] for c in lab.instance("h1")["health"]["checks"]]
+    assert "master_poll" not in check(lab.instance("h1"), "default_smtp")
+    text = lab.vipctl("h2", "status").stdout
+    assert re.search(r"check default_postfix: passing .*; master polled every "
+                     r"100 ms \(Backup\)$", text, re.M), text
+    lab.stop_vipd("h1")
+    assert wait_for(lambda: lab.holders() == ["h2"], MDI_H2 + 2), lab.holders()
+    assert check(lab.instance("h2"), "default_postfix")["master_poll"] == "10 ms (Master)"
+    text = lab.vipctl("h2", "status").stdout
+    assert re.search(r"check default_postfix: passing .*; master polled every "
+                     r"10 ms \(Master\)$", text, re.M), text
 
 
 def test_rise_fall_hysteresis(make_lab):
