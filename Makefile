@@ -192,8 +192,14 @@ demo: deps all
 	@sh tests/demo.sh
 
 # vipd against keepalived; results in bench/results/, table in BENCHMARKS.md.
-bench: deps all
+bench: deps all $(B)/hiccup
 	@/usr/bin/python3 bench/run.py
+
+# The machine's own stalls, recorded beside every stress window.
+$(B)/hiccup: bench/hiccup.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -pthread -o $@ $<
 
 # The Debian package (debian/, debhelper), built in a copy under build/deb/.
 deb: deps

@@ -20,8 +20,25 @@ def yn(ok):
     return "PASS" if ok else "**FAIL**"
 
 
+def machine_fact(s):
+    """What bench/hiccup.c saw of the machine itself during the window."""
+    m = s.get("machine")
+    if not m or "cpus" not in m:
+        return ""
+    return ("machine: a real-time thread waited up to %.0f ms; %d stall(s) over %d ms on every "
+            "CPU at once (worst %.0f ms); steal %.1f s" % (
+                m["worst_ms"], m["all_cpus_at_once"], m["threshold_ms"], m["all_cpus_worst_ms"],
+                m["steal_ms"] / 1000.0))
+
+
 def _extra(row, s):
     """The row-specific facts of one repetition."""
+    f = _row_extra(row, s)
+    m = machine_fact(s)
+    return "; ".join(x for x in (f, m) if x)
+
+
+def _row_extra(row, s):
     if row == "netlink":
         return "%s changes/s" % ("%.0f" % s["netlink_changes_per_s"]
                                  if "netlink_changes_per_s" in s else "?")

@@ -90,15 +90,51 @@ def steal_s():
     return int(fields[8]) / float(os.sysconf("SC_CLK_TCK"))
 
 
+HICCUP = os.path.join(os.path.dirname(HERE), "build", "hiccup")
+HICCUP_MS = 15
+
+
+def machine_summary(out):
+    """bench/hiccup.c's lines: how long this machine kept a real-time
+    thread from running, per CPU, and the stalls every CPU had at once
+    (the virtual machine itself not running)."""
+    events, cpus = [], {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 5 and f[0] == "hiccup":
+            events.append((float(f[2]), int(f[1]), float(f[3]), float(f[4])))
+        elif len(f) == 10 and f[0] == "cpu":
+            cpus[int(f[1])] = {"wakeups": int(f[3]), "hiccups": int(f[5]),
+                               "worst_ms": float(f[7]), "steal_ms": float(f[9])}
+    if not cpus:
+        return {"error": out[-300:]}
+    events.sort()
+    together = []
+    for t, cpu, late, _ in events:
+        # A stall every CPU saw: each CPU has one ending within 20 ms.
+        near = {c for tt, c, ll, _ in events if abs(tt - t) <= 0.02}
+        if len(near) == len(cpus) and not any(abs(t - x) <= 0.02 for x, _ in together):
+            together.append((t, late))
+    return {"threshold_ms": HICCUP_MS, "cpus": cpus,
+            "worst_ms": max(c["worst_ms"] for c in cpus.values()),
+            "hiccups": len(events), "all_cpus_at_once": len(together),
+            "all_cpus_worst_ms": max((late for _, late in together), default=0.0),
+            "steal_ms": round(sum(c["steal_ms"] for c in cpus.values()), 0),
+            "events": [(round(t, 3), c, l) for t, c, l, _ in events[:60]]}
+
+
 class Window:
     """What happens on the wire, to the VIP and to the client between
     start() and stop()."""
 
     def __init__(self, ctx, ag, adv, tag):
         self.ctx, self.ag, self.adv, self.tag = ctx, ag, adv, tag
+        self.hiccup = None
 
     def start(self):
         lab = self.ctx.lab
+        if os.path.exists(HICCUP):
+            self.hiccup = Proc(lab, [HICCUP, "86400", str(HICCUP_MS)], "hiccup")
         self.tr0 = {h: safe_transitions(self.ag, h) for h in ("mx1", "mx2")}
         self.loop0 = loop_stats(self.ag, "mx1")
         self.snd = cost.SendLog(lab, "mx1", agentsmod.VRID,
@@ -145,6 +181,10 @@ class Window:
         # a failure on its own (and its new Masters as unknown).
         res["status_unanswered"] = [h for h, v in res["new_masters"].items() if v is None]
         res["transitions"] = sum(v for v in nm if v) + len(backup_adv) + len(moves)
+        if self.hiccup is not None:
+            self.hiccup.p.terminate()
+            out, err = self.hiccup.finish(10)
+            res["machine"] = machine_summary(out + err)
         return res
 
 
