@@ -78,6 +78,7 @@ TEST_postfix_queue_SRCS     := healthcheck/queue.c healthcheck/queue_walk.c \
 TEST_postfix_queue_walk_SRCS := $(TEST_postfix_queue_SRCS)
 TEST_postfix_postqueue_SRCS := healthcheck/postqueue.c healthcheck/queue.c lib/loop.c
 TEST_postfix_master_SRCS    := healthcheck/master.c lib/loop.c
+TEST_master_unpriv_SRCS     := healthcheck/master.c lib/loop.c
 TEST_smtp_reply_SRCS  := healthcheck/smtp_reply.c
 TEST_smtp_dialog_SRCS := healthcheck/smtp_dialog.c healthcheck/smtp_reply.c
 TEST_smtp_probe_SRCS  := healthcheck/smtp_probe.c healthcheck/smtp_dialog.c \

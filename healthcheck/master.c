@@ -258,6 +258,37 @@ state_result(struct hc_master *m, pid_t pid, char state)
 	return true;
 }
 
+/*
+ * argv[0] of pid, from /proc/PID/cmdline, which needs no ptrace access:
+ * once vipd has dropped its capabilities, /proc/PID/exe of a root process
+ * is EACCES (the kernel wants CAP_SYS_PTRACE for it). Postfix starts its
+ * master as daemon_directory/master, and only root could fake that in a
+ * root-owned process. Length, 0 if none (a kernel thread, a zombie).
+ */
+static ssize_t
+argv0(pid_t pid, char *buf, size_t sz)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if ((n = read_small(path, buf, sz)) <= 0)
+		return 0;
+	return (ssize_t)strnlen(buf, (size_t)n);
+}
+
+/* argv[0] is want, directly or through symbolic links. */
+static bool
+argv0_is(const char *a0, size_t len, const char *want)
+{
+	char real[PATH_MAX];
+
+	if (hc_master_exe_is(a0, len, want))
+		return true;
+	return a0[0] == '/' && realpath(a0, real) != NULL &&
+	    strcmp(real, want) == 0;
+}
+
 /* Real uid and executable: a stale master.pid can name any process. */
 static bool
 check_owner(struct hc_master *m, pid_t pid)
@@ -282,12 +313,14 @@ check_owner(struct hc_master *m, pid_t pid)
 	if (m->exe[0] == '\0')
 		return true;
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	/* EACCES without CAP_SYS_PTRACE; ENOENT for a zombie: not ours to
-	 * judge, comm, uid and the state still are. */
-	if ((n = readlink(path, buf, sizeof(buf) - 1)) < 0 ||
-	    hc_master_exe_is(buf, (size_t)n, m->exe))
+	if ((n = readlink(path, buf, sizeof(buf) - 1)) >= 0) {
+		if (hc_master_exe_is(buf, (size_t)n, m->exe))
+			return true;
+		buf[n] = '\0';
+	} else if (errno != EACCES || (n = argv0(pid, buf, sizeof(buf))) <= 0)
+		return true;	/* a zombie: comm, uid and state still judge */
+	else if (argv0_is(buf, (size_t)n, m->exe))
 		return true;
-	buf[n] = '\0';
 	set_result(m, HC_FAILED, "no postfix master: pid %d in %s runs "
 	    "%.64s, not %.64s", (int)pid, m->pidfile, buf, m->exe);
 	return false;
