@@ -31,10 +31,11 @@ FAULT_NAMES = {
 }
 
 
-def load_runs():
-    runs = []
+def _load(soak):
+    """The stored results, oldest first: the soaks, or every other run."""
+    out = []
     for p in sorted(glob.glob(os.path.join(HERE, "results", "*.json"))):
-        if os.path.basename(p).startswith("soak-"):
+        if os.path.basename(p).startswith("soak-") != soak:
             continue
         try:
             with open(p) as f:
@@ -42,8 +43,12 @@ def load_runs():
         except (OSError, ValueError):
             continue
         r["_path"] = os.path.relpath(p, REPO)
-        runs.append(r)
-    return runs
+        out.append(r)
+    return out
+
+
+def load_runs():
+    return _load(soak=False)
 
 
 def pick(runs, phase=None):
@@ -98,16 +103,7 @@ def stress_extra_sections(extra):
 
 
 def load_soaks():
-    out = []
-    for p in sorted(glob.glob(os.path.join(HERE, "results", "soak-*.json"))):
-        try:
-            with open(p) as f:
-                r = json.load(f)
-        except (OSError, ValueError):
-            continue
-        r["_path"] = os.path.relpath(p, REPO)
-        out.append(r)
-    return out
+    return _load(soak=True)
 
 
 def newest_soak():
